@@ -1,0 +1,33 @@
+package io.pgha;
+
+import io.pgha.cli.AgentCommand;
+import io.pgha.cli.DemoCommand;
+import io.pgha.cli.ListCommand;
+import io.pgha.cli.UsageError;
+import io.pgha.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "pgha", mixinStandardHelpOptions = true, version = "pgha 0.1.0",
+        description = "High availability for self-managed PostgreSQL.",
+        subcommands = {AgentCommand.class, ListCommand.class, DemoCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof ConfigException ce) {
+                System.err.println("pgha: configuration refused:");
+                ce.problems().forEach(p -> System.err.println("  - " + p));
+                return 2;
+            }
+            if (e instanceof UsageError) {
+                System.err.println("pgha: " + e.getMessage());
+                return 2;
+            }
+            System.err.println("pgha: " + e.getMessage());
+            return 1;
+        });
+        int code = cl.execute(args);
+        if (code != 0 || args.length == 0 || !args[0].equals("agent")) System.exit(code);
+    }
+}

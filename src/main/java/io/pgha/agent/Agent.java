@@ -1,0 +1,58 @@
+package io.pgha.agent;
+
+import io.pgha.config.NodeConfig;
+import io.pgha.dcs.EmbeddedZookeeper;
+import io.pgha.dcs.StoreException;
+import io.pgha.dcs.ZookeeperStore;
+import io.pgha.ha.HaLoop;
+import io.pgha.postgres.LocalPostgres;
+import io.pgha.postgres.PostgresException;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One node: wires the store, the local PostgreSQL and the HA loop together and runs until stopped. */
+public final class Agent {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final NodeConfig config;
+
+    public Agent(NodeConfig config) {
+        this.config = config;
+    }
+
+    public void run() throws IOException, StoreException {
+        var zk = config.dcs().zookeeper();
+        if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
+            new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name()).start();
+        }
+        ZookeeperStore store = new ZookeeperStore(zk.connectString(), config.cluster(), config.ha().ttl());
+        log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
+        store.start(Duration.ofMinutes(5));
+        LocalPostgres pg = new LocalPostgres(config);
+        var identity = new HaLoop.Identity(config.name(), config.host(), config.postgres().port(), config.api().url(),
+                config.tags().nofailover());
+        HaLoop loop = new HaLoop(identity, pg, store, config.ha());
+        Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: PostgreSQL is stopped and the lease released");
+            loop.close();
+            try {
+                loopThread.join(10_000);
+                pg.stop(false);
+                store.releaseLease(config.name());
+            } catch (PostgresException | StoreException e) {
+                log.warn("while stopping: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            store.close();
+        }, "shutdown"));
+        try {
+            loopThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.pgha.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Turns a {@link RawConfig} into a {@link NodeConfig}, collecting every problem with its field name. */
+final class ConfigValidator {
+    static final String DEFAULT_BIN_DIR = "/usr/lib/postgresql/15/bin";
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_-]{0,62}";
+
+    /** PostgreSQL settings pgha writes itself; setting them by hand would break replication or fencing. */
+    static final Set<String> MANAGED_PARAMETERS = Set.of(
+            "port", "listen_addresses", "wal_level", "hot_standby", "max_wal_senders", "max_replication_slots",
+            "wal_log_hints", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
+            "hba_file", "data_directory", "config_file", "unix_socket_directories", "max_slot_wal_keep_size",
+            "synchronous_standby_names", "archive_mode", "restore_command");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigValidator() {}
+
+    static NodeConfig validate(RawConfig raw, Path source) throws ConfigException {
+        ConfigValidator v = new ConfigValidator();
+        NodeConfig config = v.build(raw, source);
+        if (!v.problems.isEmpty()) throw new ConfigException(v.problems);
+        return config;
+    }
+
+    private NodeConfig build(RawConfig raw, Path source) {
+        String cluster = required("cluster", raw.cluster(), "the cluster's name, the same on every node");
+        if (cluster != null && !cluster.matches(NAME))
+            problem("cluster", "'" + cluster + "' may use only letters, digits, '_' and '-'");
+        String name = required("name", raw.name(), "this node's unique name, e.g. node1");
+        if (name != null && !name.matches(NAME))
+            problem("name", "'" + name + "' may use only letters, digits, '_' and '-' (at most 63)");
+        String host = required("host", raw.host(), "the address other nodes and clients use to reach this node");
+
+        var rp = raw.postgres() != null ? raw.postgres() : new RawConfig.RawPostgres(null, null, null, null, null,
+                null, null, null, null, null, null, null);
+        Path binDir = Path.of(rp.binDir() != null ? rp.binDir() : DEFAULT_BIN_DIR);
+        Path dataDir = absolutePath("postgres.data_dir", required("postgres.data_dir", rp.dataDir(),
+                "an absolute path for this node's PostgreSQL data directory"));
+        int port = port("postgres.port", rp.port(), 5432);
+        String superPw = required("postgres.superuser_password_file", rp.superuserPasswordFile(),
+                "a file (mode 0600) holding the PostgreSQL superuser's password");
+        String replPw = required("postgres.replication_password_file", rp.replicationPasswordFile(),
+                "a file (mode 0600) holding the replication role's password");
+        List<Cidr> cidrs = new ArrayList<>();
+        if (rp.allowedClientCidrs() != null) {
+            for (int i = 0; i < rp.allowedClientCidrs().size(); i++) {
+                try {
+                    cidrs.add(Cidr.parse(rp.allowedClientCidrs().get(i)));
+                } catch (IllegalArgumentException e) {
+                    problem("postgres.allowed_client_cidrs[" + i + "]", e.getMessage());
+                }
+            }
+        }
+        long slotKeep = parse("postgres.max_slot_wal_keep_size", rp.maxSlotWalKeepSize(), "1GB", Units::bytes);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rp.parameters() != null) {
+            rp.parameters().forEach((k, val) -> {
+                if (MANAGED_PARAMETERS.contains(k))
+                    problem("postgres.parameters." + k, "is managed by pgha and cannot be set here; remove it");
+                else if (!k.matches("[a-z_][a-z0-9_.]*"))
+                    problem("postgres.parameters." + k, "is not a PostgreSQL parameter name");
+                else params.put(k, String.valueOf(val));
+            });
+        }
+        String user = or(rp.superuser(), "postgres");
+        String replUser = or(rp.replicationUser(), "replicator");
+        if (user.equals(replUser))
+            problem("postgres.replication_user", "must differ from postgres.superuser");
+        var postgres = new NodeConfig.Postgres(binDir, dataDir, or(rp.listen(), host), port,
+                or(rp.osUser(), "postgres"), user, superPw == null ? null : Path.of(superPw), replUser,
+                replPw == null ? null : Path.of(replPw), List.copyOf(cidrs), slotKeep, Map.copyOf(params));
+
+        NodeConfig.Api api = api(raw.api(), host);
+        NodeConfig.Dcs dcs = dcs(raw.dcs(), name, dataDir);
+        HaSettings ha = ha(raw.ha());
+        var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()));
+        return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, source);
+    }
+
+    private NodeConfig.Api api(RawConfig.RawApi raw, String host) {
+        String listen = raw != null && raw.listen() != null ? raw.listen() : (host == null ? "127.0.0.1" : host) + ":8008";
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            problem("api.listen", "'" + listen + "' must be host:port, e.g. 10.0.0.5:8008");
+            return new NodeConfig.Api("127.0.0.1", 8008);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            problem("api.listen", "'" + listen + "' must end with a port number");
+            return new NodeConfig.Api("127.0.0.1", 8008);
+        }
+        return new NodeConfig.Api(listen.substring(0, colon), port("api.listen", port, 8008));
+    }
+
+    private NodeConfig.Dcs dcs(RawConfig.RawDcs raw, String name, Path dataDir) {
+        RawConfig.RawZookeeper zk = raw != null ? raw.zookeeper() : null;
+        if (zk == null) {
+            problem("dcs.zookeeper", "is required: set embedded: true with peers, or connect: host:port,...");
+            return new NodeConfig.Dcs(null);
+        }
+        boolean embedded = zk.embedded() == null || zk.embedded();
+        List<NodeConfig.ZkPeer> peers = new ArrayList<>();
+        if (zk.peers() != null) {
+            for (int i = 0; i < zk.peers().size(); i++) {
+                var p = zk.peers().get(i);
+                String f = "dcs.zookeeper.peers[" + i + "]";
+                String pn = required(f + ".name", p.name(), "the name of the node hosting this peer");
+                String ph = required(f + ".host", p.host(), "the address of the node hosting this peer");
+                peers.add(new NodeConfig.ZkPeer(pn, ph, port(f + ".client_port", p.clientPort(), 2181),
+                        port(f + ".quorum_port", p.quorumPort(), 2888), port(f + ".election_port", p.electionPort(), 3888)));
+            }
+        }
+        if (embedded && peers.isEmpty())
+            problem("dcs.zookeeper.peers", "is required when embedded is true: list the nodes that host a ZooKeeper peer (three for a three-node cluster)");
+        if (embedded && peers.size() % 2 == 0 && !peers.isEmpty())
+            problem("dcs.zookeeper.peers", "has " + peers.size() + " peers; use an odd number (3 or 5) so a majority survives a failure");
+        if (!embedded && (zk.connect() == null || zk.connect().isBlank()))
+            problem("dcs.zookeeper.connect", "is required when embedded is false: host:port,host:port of the external ensemble");
+        if (!embedded && zk.connect() != null && !zk.connect().matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*(/[\\w/-]*)?"))
+            problem("dcs.zookeeper.connect", "'" + zk.connect() + "' must be host:port[,host:port...]");
+        Path zkDir = zk.dataDir() != null ? absolutePath("dcs.zookeeper.data_dir", zk.dataDir())
+                : dataDir == null ? null : dataDir.resolveSibling(dataDir.getFileName() + "-zookeeper");
+        return new NodeConfig.Dcs(new NodeConfig.Zookeeper(embedded, zkDir, List.copyOf(peers), embedded ? null : zk.connect()));
+    }
+
+    private HaSettings ha(RawConfig.RawHa raw) {
+        HaSettings d = HaSettings.defaults();
+        if (raw == null) return d;
+        Duration ttl = parse("ha.ttl", raw.ttl(), null, Units::duration);
+        Duration loop = parse("ha.loop_wait", raw.loopWait(), null, Units::duration);
+        Duration margin = parse("ha.fence_margin", raw.fenceMargin(), null, Units::duration);
+        Duration restart = parse("ha.postgres_restart_timeout", raw.postgresRestartTimeout(), null, Units::duration);
+        Long lag = raw.maximumLagOnFailover() == null ? null : parse("ha.maximum_lag_on_failover", raw.maximumLagOnFailover(), null, Units::bytes);
+        Duration stream = parse("ha.standby_stream_timeout", raw.standbyStreamTimeout(), null, Units::duration);
+        Duration wait = parse("ha.failover_wait", raw.failoverWait(), null, Units::duration);
+        HaSettings s = new HaSettings(or(ttl, d.ttl()), or(loop, d.loopWait()), or(margin, d.fenceMargin()),
+                or(restart, d.postgresRestartTimeout()), lag == null ? d.maximumLagOnFailover() : lag,
+                or(stream, d.standbyStreamTimeout()), or(wait, d.failoverWait()));
+        problems.addAll(timingProblems(s));
+        return s;
+    }
+
+    /** The fencing rule of DESIGN.md invariant 1, checked on every config load. */
+    static List<String> timingProblems(HaSettings s) {
+        List<String> out = new ArrayList<>();
+        if (s.ttl().toMillis() < 1000 || s.ttl().toMillis() > 60000)
+            out.add("ha.ttl: " + s.ttl().toMillis() + "ms is outside 1s..60s");
+        if (s.fenceMargin().toMillis() < 100)
+            out.add("ha.fence_margin: " + s.fenceMargin().toMillis() + "ms is too short to stop PostgreSQL; use at least 100ms");
+        if (s.fenceAfterSuspension().toMillis() < 100) {
+            long minTtl = (s.fenceMargin().toMillis() + 100) * 3;
+            out.add("ha.ttl: " + s.ttl().toMillis() + "ms leaves " + s.fencingBudget().toMillis()
+                    + "ms between a lost store connection and the lease's expiry, not enough for ha.fence_margin "
+                    + s.fenceMargin().toMillis() + "ms plus 100ms: raise ha.ttl to at least " + minTtl
+                    + "ms or lower ha.fence_margin");
+        }
+        if (s.loopWait().toMillis() < 100 || s.loopWait().compareTo(s.ttl()) >= 0)
+            out.add("ha.loop_wait: " + s.loopWait().toMillis() + "ms must be at least 100ms and shorter than ha.ttl ("
+                    + s.ttl().toMillis() + "ms)");
+        if (s.postgresRestartTimeout().isNegative())
+            out.add("ha.postgres_restart_timeout must not be negative");
+        if (s.maximumLagOnFailover() < 0)
+            out.add("ha.maximum_lag_on_failover must not be negative");
+        return out;
+    }
+
+    private int port(String field, Integer value, int dflt) {
+        if (value == null) return dflt;
+        if (value < 1 || value > 65535) {
+            problem(field, value + " is not a TCP port (1-65535)");
+            return dflt;
+        }
+        return value;
+    }
+
+    private Path absolutePath(String field, String value) {
+        if (value == null) return null;
+        Path p = Path.of(value);
+        if (!p.isAbsolute()) {
+            problem(field, "'" + value + "' must be an absolute path");
+            return p.toAbsolutePath();
+        }
+        return p.normalize();
+    }
+
+    private <T> T parse(String field, String value, String dflt, Function<String, T> parser) {
+        String v = value != null ? value : dflt;
+        if (v == null) return null;
+        try {
+            return parser.apply(v);
+        } catch (IllegalArgumentException e) {
+            problem(field, e.getMessage());
+            return dflt == null ? null : parser.apply(dflt);
+        }
+    }
+
+    private String required(String field, String value, String what) {
+        if (value == null || value.isBlank()) {
+            problem(field, "is required: " + what);
+            return null;
+        }
+        return value.trim();
+    }
+
+    private void problem(String field, String message) {
+        problems.add(field + ": " + message);
+    }
+
+    private static <T> T or(T value, T dflt) {
+        return value != null ? value : dflt;
+    }
+}

@@ -1,0 +1,49 @@
+package io.pgha.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** The YAML file as written, before validation. Key names are snake_case versions of these. */
+record RawConfig(
+        String cluster,
+        String name,
+        String host,
+        RawPostgres postgres,
+        RawApi api,
+        RawDcs dcs,
+        RawHa ha,
+        RawTags tags) {
+
+    record RawPostgres(
+            String binDir,
+            String dataDir,
+            String listen,
+            Integer port,
+            String osUser,
+            String superuser,
+            String superuserPasswordFile,
+            String replicationUser,
+            String replicationPasswordFile,
+            List<String> allowedClientCidrs,
+            String maxSlotWalKeepSize,
+            Map<String, Object> parameters) {}
+
+    record RawApi(String listen) {}
+
+    record RawDcs(RawZookeeper zookeeper) {}
+
+    record RawZookeeper(Boolean embedded, String dataDir, List<RawPeer> peers, String connect) {}
+
+    record RawPeer(String name, String host, Integer clientPort, Integer quorumPort, Integer electionPort) {}
+
+    record RawHa(
+            String ttl,
+            String loopWait,
+            String fenceMargin,
+            String postgresRestartTimeout,
+            String maximumLagOnFailover,
+            String standbyStreamTimeout,
+            String failoverWait) {}
+
+    record RawTags(Boolean nofailover) {}
+}

@@ -1,0 +1,27 @@
+package io.pgha.dcs;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The cluster as the store saw it at one moment.
+ *
+ * @param initialized system identifier of the cluster's data, or null before bootstrap finished
+ * @param initClaimedBy the member that won the right to bootstrap, or null
+ * @param leader      the current lease, or null when nobody holds it
+ * @param lastLeader  the most recent lease ever taken (survives the lease's expiry), or null
+ * @param members     every member record, alive or not
+ * @param alive       members whose agent is connected to the store now
+ */
+public record ClusterSnapshot(
+        String initialized,
+        String initClaimedBy,
+        Lease leader,
+        Lease lastLeader,
+        Map<String, Member> members,
+        Set<String> alive) {
+
+    public boolean isAlive(String name) {
+        return alive.contains(name);
+    }
+}

@@ -1,0 +1,89 @@
+package io.pgha.dcs;
+
+import io.pgha.config.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Properties;
+import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
+import org.apache.zookeeper.server.quorum.QuorumPeerMain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ZooKeeper peer inside the agent's JVM; the peers of the first nodes form the quorum. Ticks are
+ * short so that a dead peer is noticed and a new ZooKeeper leader elected in about a second.
+ */
+public final class EmbeddedZookeeper {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedZookeeper.class);
+    static final int TICK_MILLIS = 200;
+
+    private final Path dataDir;
+    private final List<NodeConfig.ZkPeer> peers;
+    private final int myId;
+    private Thread thread;
+
+    public EmbeddedZookeeper(Path dataDir, List<NodeConfig.ZkPeer> peers, String myName) {
+        this.dataDir = dataDir;
+        this.peers = peers;
+        int id = 0;
+        for (int i = 0; i < peers.size(); i++) if (peers.get(i).name().equals(myName)) id = i + 1;
+        if (id == 0) throw new IllegalArgumentException("node " + myName + " is not among dcs.zookeeper.peers");
+        this.myId = id;
+    }
+
+    public static boolean hostsPeer(List<NodeConfig.ZkPeer> peers, String name) {
+        return peers.stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    public NodeConfig.ZkPeer me() {
+        return peers.get(myId - 1);
+    }
+
+    public void start() throws IOException {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        System.setProperty("zookeeper.jmx.log4j.disable", "true");
+        System.setProperty("zookeeper.4lw.commands.whitelist", "ruok");
+        Files.createDirectories(dataDir);
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dataDir.resolve("myid"), myId + "\n");
+
+        Properties p = new Properties();
+        p.setProperty("tickTime", String.valueOf(TICK_MILLIS));
+        p.setProperty("initLimit", "50");
+        p.setProperty("syncLimit", "5");
+        p.setProperty("dataDir", dataDir.toString());
+        p.setProperty("clientPort", String.valueOf(me().clientPort()));
+        p.setProperty("clientPortAddress", me().host());
+        p.setProperty("minSessionTimeout", "1000");
+        p.setProperty("maxSessionTimeout", "60000");
+        p.setProperty("autopurge.snapRetainCount", "3");
+        p.setProperty("autopurge.purgeInterval", "1");
+        p.setProperty("cnxTimeout", "1000");
+        for (int i = 0; i < peers.size(); i++) {
+            var peer = peers.get(i);
+            p.setProperty("server." + (i + 1), peer.host() + ":" + peer.quorumPort() + ":" + peer.electionPort());
+        }
+        QuorumPeerConfig config = new QuorumPeerConfig();
+        try {
+            config.parseProperties(p);
+        } catch (Exception e) {
+            throw new IOException("invalid embedded ZooKeeper settings: " + e.getMessage(), e);
+        }
+        thread = new Thread(() -> {
+            try {
+                new QuorumPeerMain().runFromConfig(config);
+            } catch (Throwable e) {
+                log.error("embedded ZooKeeper peer stopped: {}", e.toString());
+            }
+            // the quorum counts on this peer: an agent without it must not carry on as if whole
+            log.error("the embedded ZooKeeper peer is gone; the agent exits so that it can be restarted");
+            System.exit(70);
+        }, "zookeeper-peer");
+        thread.setDaemon(true);
+        thread.start();
+        log.info("embedded ZooKeeper peer {} listening on {}:{}", myId, me().host(), me().clientPort());
+    }
+}

@@ -1,0 +1,31 @@
+package io.pgha.dcs;
+
+import java.util.List;
+
+/**
+ * What one agent publishes about itself, read by every other agent and by {@code pgha list}.
+ *
+ * @param lsn              primary: write position; standby: the further of received and replayed
+ * @param lostLeaderToken  the lease token of a leader this member has seen vanish, with {@code lsn} fresh
+ *                         since then; 0 while a leader holds the lease
+ * @param slots            physical slots on this member's server (a leader publishes the slots it made)
+ */
+public record Member(
+        String name,
+        String host,
+        int port,
+        String apiUrl,
+        String role,
+        String state,
+        long timeline,
+        long lsn,
+        boolean nofailover,
+        long lostLeaderToken,
+        List<String> slots,
+        String upstream,
+        long updatedAtMillis) {
+
+    public static final String LEADER = "leader";
+    public static final String REPLICA = "replica";
+    public static final String UNKNOWN = "unknown";
+}

@@ -1,0 +1,31 @@
+package io.pgha.dcs;
+
+/** The consensus store as the HA loop needs it: one small interface, one thin adapter per backend. */
+public interface Store extends AutoCloseable {
+    ClusterSnapshot snapshot() throws StoreException;
+
+    /** True for exactly one caller in the cluster's lifetime (until {@link #abandonInitialize}). */
+    boolean claimInitialize(String member) throws StoreException;
+
+    void setInitialized(String systemIdentifier) throws StoreException;
+
+    /** Gives the bootstrap right back after a failed bootstrap, so another member can try. */
+    void abandonInitialize(String member) throws StoreException;
+
+    /** Takes the lease if nobody holds it; true when this member holds it afterwards. */
+    boolean acquireLease(String member) throws StoreException;
+
+    void releaseLease(String member) throws StoreException;
+
+    void publish(Member member) throws StoreException;
+
+    void removeMember(String name) throws StoreException;
+
+    StoreHealth health();
+
+    /** Called (on a store thread) on any change in the cluster's keys or the connection. */
+    void onChange(Runnable listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,270 @@
+package io.pgha.dcs;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store on ZooKeeper, through Curator. Layout under {@code /pgha/<cluster>}: {@code initialize}
+ * (who may bootstrap, then the system identifier), {@code leader} (ephemeral: the lease; its czxid is the
+ * fencing token), {@code last_leader}, {@code members/<name>} (persistent records), {@code alive/<name>}
+ * (ephemeral: the agent is connected).
+ */
+public final class ZookeeperStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(ZookeeperStore.class);
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final CuratorFramework client;
+    private final String root;
+    private final CuratorCache cache;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile StoreHealth health = new StoreHealth(false, false, System.nanoTime());
+
+    public ZookeeperStore(String connectString, String cluster, Duration sessionTimeout) {
+        this.root = "/pgha/" + cluster;
+        this.client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs((int) sessionTimeout.toMillis())
+                .connectionTimeoutMs((int) Math.max(1000, sessionTimeout.toMillis() / 2))
+                .retryPolicy(new RetryNTimes(2, 100))
+                .build();
+        client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
+        this.cache = CuratorCache.build(client, root);
+        cache.listenable().addListener((type, oldData, data) -> fire());
+    }
+
+    /** Connects, waiting at most {@code wait} for the ensemble to answer. */
+    public void start(Duration wait) throws StoreException {
+        client.start();
+        try {
+            if (!client.blockUntilConnected((int) wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StoreException("ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString()
+                        + " did not answer within " + wait.toSeconds() + " s");
+            }
+            for (String p : List.of(root + "/members", root + "/alive")) {
+                try {
+                    client.create().creatingParentsIfNeeded().forPath(p);
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // made by another member
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while connecting to ZooKeeper", e);
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot prepare " + root + " in ZooKeeper: " + e.getMessage(), e);
+        }
+        cache.start();
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        switch (state) {
+            case CONNECTED, RECONNECTED -> health = StoreHealth.ok();
+            case SUSPENDED -> health = new StoreHealth(false, false, System.nanoTime());
+            case LOST -> health = new StoreHealth(false, true, health.connected() ? System.nanoTime() : health.suspendedAtNanos());
+            default -> { }
+        }
+        log.info("ZooKeeper connection {}", state);
+        fire();
+    }
+
+    private void fire() {
+        for (Runnable r : listeners) r.run();
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public StoreHealth health() {
+        return health;
+    }
+
+    @Override
+    public ClusterSnapshot snapshot() throws StoreException {
+        try {
+            String initialized = null;
+            String claimedBy = null;
+            byte[] init = readOrNull(root + "/initialize");
+            if (init != null) {
+                String s = new String(init, StandardCharsets.UTF_8);
+                if (s.startsWith("sysid:")) initialized = s.substring(6);
+                else claimedBy = s;
+            }
+            Lease leader = null;
+            Stat stat = new Stat();
+            try {
+                byte[] data = client.getData().storingStatIn(stat).forPath(root + "/leader");
+                leader = new Lease(new String(data, StandardCharsets.UTF_8), stat.getCzxid());
+            } catch (KeeperException.NoNodeException ignored) {
+                // nobody holds the lease
+            }
+            Lease last = null;
+            byte[] lastData = readOrNull(root + "/last_leader");
+            if (lastData != null) last = JSON.readValue(lastData, Lease.class);
+            Map<String, Member> members = new TreeMap<>();
+            for (String name : client.getChildren().forPath(root + "/members")) {
+                byte[] data = readOrNull(root + "/members/" + name);
+                if (data != null) members.put(name, JSON.readValue(data, Member.class));
+            }
+            Set<String> alive = new HashSet<>(client.getChildren().forPath(root + "/alive"));
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive);
+        } catch (Exception e) {
+            throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readOrNull(String path) throws Exception {
+        try {
+            return client.getData().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean claimInitialize(String member) throws StoreException {
+        try {
+            client.create().creatingParentsIfNeeded().forPath(root + "/initialize", member.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (KeeperException.NodeExistsException e) {
+            return false;
+        } catch (Exception e) {
+            throw new StoreException("cannot claim bootstrap: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setInitialized(String systemIdentifier) throws StoreException {
+        try {
+            client.setData().forPath(root + "/initialize", ("sysid:" + systemIdentifier).getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new StoreException("cannot record the cluster as initialized: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void abandonInitialize(String member) throws StoreException {
+        try {
+            byte[] data = readOrNull(root + "/initialize");
+            if (data != null && new String(data, StandardCharsets.UTF_8).equals(member)) {
+                client.delete().forPath(root + "/initialize");
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot give the bootstrap right back: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean acquireLease(String member) throws StoreException {
+        try {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(root + "/leader", member.getBytes(StandardCharsets.UTF_8));
+        } catch (KeeperException.NodeExistsException e) {
+            return holds(member);
+        } catch (Exception e) {
+            throw new StoreException("cannot take the lease: " + e.getMessage(), e);
+        }
+        try {
+            Stat stat = new Stat();
+            client.getData().storingStatIn(stat).forPath(root + "/leader");
+            byte[] last = JSON.writeValueAsBytes(new Lease(member, stat.getCzxid()));
+            try {
+                client.create().forPath(root + "/last_leader", last);
+            } catch (KeeperException.NodeExistsException e) {
+                client.setData().forPath(root + "/last_leader", last);
+            }
+            return true;
+        } catch (Exception e) {
+            throw new StoreException("took the lease but cannot record it: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean holds(String member) throws StoreException {
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).forPath(root + "/leader");
+            return new String(data, StandardCharsets.UTF_8).equals(member)
+                    && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (KeeperException.NoNodeException e) {
+            return false;
+        } catch (Exception e) {
+            throw new StoreException("cannot read the lease: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void releaseLease(String member) throws StoreException {
+        try {
+            if (holds(member)) client.delete().forPath(root + "/leader");
+        } catch (KeeperException.NoNodeException ignored) {
+            // already gone
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot release the lease: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void publish(Member member) throws StoreException {
+        try {
+            byte[] data = JSON.writeValueAsBytes(member);
+            String path = root + "/members/" + member.name();
+            try {
+                client.setData().forPath(path, data);
+            } catch (KeeperException.NoNodeException e) {
+                client.create().creatingParentsIfNeeded().forPath(path, data);
+            }
+            String alive = root + "/alive/" + member.name();
+            if (client.checkExists().forPath(alive) == null) {
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(alive);
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // our previous session's node, about to expire
+                }
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot publish member state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void removeMember(String name) throws StoreException {
+        try {
+            client.delete().quietly().forPath(root + "/members/" + name);
+        } catch (Exception e) {
+            throw new StoreException("cannot remove member " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        client.close();
+    }
+}

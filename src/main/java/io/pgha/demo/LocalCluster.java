@@ -1,0 +1,320 @@
+package io.pgha.demo;
+
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Member;
+import io.pgha.dcs.StoreException;
+import io.pgha.dcs.ZookeeperStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * N agents on this machine, each a separate OS process with its own PostgreSQL and embedded ZooKeeper
+ * peer, on loopback. Used by {@code pgha demo}, the integration tests and the benchmarks. Stops exactly
+ * what it started, by PID.
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final String HOST = "127.0.0.1";
+
+    private final Path dir;
+    private final String cluster;
+    private final int nodes;
+    private final int portBase;
+    private final List<String> javaCommand;
+    private final Map<String, String> haSettings;
+    private final Process[] agents;
+    private ZookeeperStore store;
+
+    /**
+     * @param portBase node i uses PostgreSQL port base+i, ZooKeeper client/quorum/election ports
+     *                 base+100+i, base+200+i, base+300+i, and API port base+400+i
+     */
+    public LocalCluster(Path dir, String cluster, int nodes, int portBase, List<String> javaCommand,
+                        Map<String, String> haSettings) {
+        this.dir = dir;
+        this.cluster = cluster;
+        this.nodes = nodes;
+        this.portBase = portBase;
+        this.javaCommand = List.copyOf(javaCommand);
+        this.haSettings = new TreeMap<>(haSettings);
+        this.agents = new Process[nodes];
+    }
+
+    /** The java command that starts an agent with this JVM's classpath and small-footprint settings. */
+    public static List<String> defaultJavaCommand() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return List.of(java, "-Xms16m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:-UsePerfData", "-cp", cp, "io.pgha.Main");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public int size() {
+        return nodes;
+    }
+
+    public String name(int i) {
+        return "node" + (i + 1);
+    }
+
+    public int pgPort(int i) {
+        return portBase + i;
+    }
+
+    public Path nodeDir(int i) {
+        return dir.resolve(name(i));
+    }
+
+    public Path dataDir(int i) {
+        return nodeDir(i).resolve("data");
+    }
+
+    public Path configFile(int i) {
+        return nodeDir(i).resolve("pgha.yaml");
+    }
+
+    public Path agentLog(int i) {
+        return nodeDir(i).resolve("agent.log");
+    }
+
+    public Path superuserPasswordFile() {
+        return dir.resolve("secrets/superuser.password");
+    }
+
+    public String zkConnect() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < Math.min(nodes, 3); i++) hosts.add(HOST + ":" + (portBase + 100 + i));
+        return String.join(",", hosts);
+    }
+
+    /** libpq multi-host URL that reaches whichever node is the primary. */
+    public String connectionUrl() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + pgPort(i));
+        return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?target_session_attrs=read-write&connect_timeout=2";
+    }
+
+    /** pgjdbc URL with the same meaning as {@link #connectionUrl()}. */
+    public String jdbcUrl() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + pgPort(i));
+        return "jdbc:postgresql://" + String.join(",", hosts) + "/postgres?targetServerType=primary&connectTimeout=2&loginTimeout=4";
+    }
+
+    public String superuserPassword() throws IOException {
+        return Files.readString(superuserPasswordFile()).strip();
+    }
+
+    /** Refuses ports that are taken, so a second demo never collides with the first. */
+    public List<String> busyPorts() {
+        List<String> busy = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            for (int p : new int[] {pgPort(i), portBase + 100 + i, portBase + 200 + i, portBase + 300 + i}) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress(HOST, p));
+                } catch (IOException e) {
+                    busy.add(HOST + ":" + p);
+                }
+            }
+        }
+        return busy;
+    }
+
+    public void writeConfigs() throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path secrets = dir.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        writeSecret(superuserPasswordFile());
+        writeSecret(secrets.resolve("replication.password"));
+        Files.writeString(dir.resolve("pgpass"), "*:*:*:postgres:" + superuserPassword() + "\n");
+        Files.setPosixFilePermissions(dir.resolve("pgpass"), PosixFilePermissions.fromString("rw-------"));
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < Math.min(nodes, 3); i++) {
+            peers.append("      - {name: ").append(name(i)).append(", host: ").append(HOST)
+                    .append(", client_port: ").append(portBase + 100 + i)
+                    .append(", quorum_port: ").append(portBase + 200 + i)
+                    .append(", election_port: ").append(portBase + 300 + i).append("}\n");
+        }
+        StringBuilder ha = new StringBuilder();
+        haSettings.forEach((k, v) -> ha.append("  ").append(k).append(": ").append(v).append('\n'));
+        for (int i = 0; i < nodes; i++) {
+            Files.createDirectories(nodeDir(i));
+            Files.setPosixFilePermissions(nodeDir(i), PosixFilePermissions.fromString("rwxr-xr-x"));
+            String yaml = "cluster: " + cluster + "\n"
+                    + "name: " + name(i) + "\n"
+                    + "host: " + HOST + "\n"
+                    + "postgres:\n"
+                    + "  data_dir: " + dataDir(i) + "\n"
+                    + "  port: " + pgPort(i) + "\n"
+                    + "  superuser_password_file: " + superuserPasswordFile() + "\n"
+                    + "  replication_password_file: " + secrets.resolve("replication.password") + "\n"
+                    + "  allowed_client_cidrs: [127.0.0.0/8]\n"
+                    + "  parameters: {shared_buffers: 32MB, max_connections: 50}\n"
+                    + "api:\n"
+                    + "  listen: " + HOST + ":" + (portBase + 400 + i) + "\n"
+                    + "dcs:\n"
+                    + "  zookeeper:\n"
+                    + "    embedded: true\n"
+                    + "    data_dir: " + nodeDir(i).resolve("zookeeper") + "\n"
+                    + "    peers:\n" + peers
+                    + (ha.isEmpty() ? "" : "ha:\n" + ha);
+            Files.writeString(configFile(i), yaml);
+        }
+    }
+
+    private static void writeSecret(Path file) throws IOException {
+        if (Files.exists(file)) return;
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, HexFormat.of().formatHex(b) + "\n");
+    }
+
+    public void startAll() throws IOException {
+        for (int i = 0; i < nodes; i++) start(i);
+    }
+
+    public void start(int i) throws IOException {
+        if (agents[i] != null && agents[i].isAlive()) throw new IllegalStateException(name(i) + " is running");
+        List<String> cmd = new ArrayList<>(javaCommand);
+        cmd.addAll(List.of("agent", "-c", configFile(i).toString()));
+        agents[i] = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog(i).toFile()))
+                .start();
+    }
+
+    public Optional<Process> agent(int i) {
+        return Optional.ofNullable(agents[i]).filter(Process::isAlive);
+    }
+
+    /** The postmaster PID of node i, from its data directory, when it runs. */
+    public Optional<ProcessHandle> postmaster(int i) {
+        try {
+            List<String> lines = Files.readAllLines(dataDir(i).resolve("postmaster.pid"));
+            return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** kill -9 of node i's agent (its ZooKeeper peer dies with it) and of its PostgreSQL. */
+    public void killNode(int i) throws InterruptedException {
+        Optional<ProcessHandle> pm = postmaster(i);
+        killAgent(i);
+        pm.ifPresent(this::kill9);
+    }
+
+    public void killAgent(int i) throws InterruptedException {
+        Process p = agents[i];
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** kill -9 of node i's postmaster alone; the agent lives on. */
+    public void killPostgres(int i) {
+        postmaster(i).ifPresent(this::kill9);
+    }
+
+    private void kill9(ProcessHandle h) {
+        h.destroyForcibly();
+        try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // reported by the caller's next check
+        }
+    }
+
+    public ClusterSnapshot snapshot() throws StoreException {
+        if (store == null) {
+            ZookeeperStore s = new ZookeeperStore(zkConnect(), cluster, Duration.ofSeconds(10));
+            s.start(Duration.ofSeconds(60));
+            store = s;
+        }
+        return store.snapshot();
+    }
+
+    /** The leader's index, when one holds the lease and runs as primary. */
+    public Optional<Integer> leader() throws StoreException {
+        ClusterSnapshot s = snapshot();
+        if (s.leader() == null) return Optional.empty();
+        Member m = s.members().get(s.leader().holder());
+        if (m == null || !Member.LEADER.equals(m.role())) return Optional.empty();
+        return Optional.of(Integer.parseInt(s.leader().holder().substring(4)) - 1);
+    }
+
+    /** One leader and every other member alive and streaming. */
+    public boolean healthy() {
+        return healthy(n -> true);
+    }
+
+    public boolean healthy(Predicate<Integer> include) {
+        try {
+            ClusterSnapshot s = snapshot();
+            if (leader().isEmpty()) return false;
+            for (int i = 0; i < nodes; i++) {
+                if (!include.test(i) || s.leader().holder().equals(name(i))) continue;
+                Member m = s.members().get(name(i));
+                if (m == null || !s.isAlive(name(i)) || !"streaming".equals(m.state())
+                        || !s.leader().holder().equals(m.upstream())) return false;
+            }
+            return true;
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /** Stops every agent (SIGTERM, then SIGKILL), then any PostgreSQL of ours still running. */
+    @Override
+    public void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+        for (Process p : agents) if (p != null && p.isAlive()) p.destroy();
+        for (Process p : agents) {
+            if (p == null) continue;
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = 0; i < nodes; i++) killPostgres(i);
+    }
+
+    /** Removes the cluster's directory; only after {@link #close()}. */
+    public void deleteFiles() throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.pgha.ha;
+
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Member;
+import io.pgha.postgres.Lsn;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The cluster as {@code pgha list} shows it (and {@code -o json} prints it). */
+public record ClusterReport(String cluster, String leader, List<Row> members) {
+
+    public record Row(String name, String host, int port, String role, String state, long timeline,
+                      Long lagBytes, String apiUrl) {}
+
+    public static ClusterReport of(String cluster, ClusterSnapshot s) {
+        String leader = s.leader() == null ? null : s.leader().holder();
+        Member lead = leader == null ? null : s.members().get(leader);
+        List<Row> rows = new ArrayList<>();
+        for (Member m : s.members().values()) {
+            boolean alive = s.isAlive(m.name());
+            boolean isLeader = m.name().equals(leader);
+            String role = isLeader ? Member.LEADER : alive && Member.REPLICA.equals(m.role()) ? Member.REPLICA
+                    : alive ? m.role() : Member.UNKNOWN;
+            String state = alive ? m.state() : "agent down";
+            Long lag = null;
+            if (!isLeader && lead != null && alive && Member.REPLICA.equals(m.role())) lag = Lsn.lag(lead.lsn(), m.lsn());
+            if (isLeader) lag = 0L;
+            rows.add(new Row(m.name(), m.host(), m.port(), role, state, m.timeline(), lag, m.apiUrl()));
+        }
+        return new ClusterReport(cluster, leader, rows);
+    }
+
+    public String table() {
+        String[] head = {"Member", "Host", "Role", "State", "TL", "Lag in bytes"};
+        List<String[]> cells = new ArrayList<>();
+        cells.add(head);
+        for (Row r : members) {
+            cells.add(new String[] {r.name(), r.host() + ":" + r.port(), r.role(), r.state(),
+                    r.timeline() == 0 ? "" : String.valueOf(r.timeline()), r.lagBytes() == null ? "unknown" : String.valueOf(r.lagBytes())});
+        }
+        int[] w = new int[head.length];
+        for (String[] row : cells) for (int i = 0; i < row.length; i++) w[i] = Math.max(w[i], row[i].length());
+        StringBuilder sb = new StringBuilder();
+        String title = " Cluster: " + cluster + " ";
+        StringBuilder sep = new StringBuilder("+");
+        for (int x : w) sep.append("-".repeat(x + 2)).append('+');
+        String top = "+" + title + sep.substring(Math.min(sep.length() - 1, title.length() + 1));
+        sb.append(top.length() >= sep.length() ? top : top + sep.substring(top.length())).append('\n');
+        for (int r = 0; r < cells.size(); r++) {
+            sb.append('|');
+            for (int i = 0; i < w.length; i++) sb.append(' ').append(pad(cells.get(r)[i], w[i])).append(" |");
+            sb.append('\n');
+            if (r == 0) sb.append(sep).append('\n');
+        }
+        sb.append(sep).append('\n');
+        return sb.toString();
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(w - s.length());
+    }
+}

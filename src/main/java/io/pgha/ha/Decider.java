@@ -1,0 +1,117 @@
+package io.pgha.ha;
+
+import io.pgha.config.HaSettings;
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
+import io.pgha.dcs.Member;
+import io.pgha.dcs.StoreHealth;
+import io.pgha.postgres.ManagedFiles;
+import io.pgha.postgres.PgStatus;
+import io.pgha.postgres.Upstream;
+
+/**
+ * Every HA rule, as a pure function of (this node, the cluster, the settings). Rules are checked in
+ * order; the first that applies decides. No I/O here: the table tests in DeciderTest pin each rule.
+ */
+public final class Decider {
+    private Decider() {}
+
+    public static Decision decide(Observation o, ClusterSnapshot c, HaSettings s) {
+        PgStatus pg = o.pg();
+
+        // 1. Without the store this node cannot know whether it still holds the lease.
+        if (!o.store().connected()) {
+            if (mustFence(o.store(), mayAcceptWrites(pg), o.nowNanos(), s))
+                return new Decision.Fence("lost the store connection: the lease may expire, so this primary stops taking writes");
+            return new Decision.Wait("the store is unreachable; acting on nothing until it answers");
+        }
+        if (c == null) return new Decision.Wait("no view of the cluster yet");
+
+        Lease lease = c.leader();
+        boolean iLead = lease != null && lease.holder().equals(o.me());
+
+        // 2. An empty data directory: bootstrap the cluster, or clone the leader.
+        if (!pg.hasData()) {
+            if (c.initialized() == null && (c.initClaimedBy() == null || c.initClaimedBy().equals(o.me())))
+                return new Decision.Bootstrap("the cluster has no data yet; this node bootstraps it");
+            if (c.initialized() == null)
+                return new Decision.Wait(c.initClaimedBy() + " is bootstrapping the cluster");
+            if (lease == null) return new Decision.Wait("no leader to clone from yet");
+            if (iLead) return new Decision.ReleaseLease("this node holds the lease but has no data");
+            Member leader = c.members().get(lease.holder());
+            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet");
+            if (leader.slots() == null || !leader.slots().contains(ManagedFiles.slotName(o.me())))
+                return new Decision.Wait("waiting for leader " + leader.name() + " to create this node's replication slot");
+            return new Decision.Clone(upstream(leader), "no data: cloning the leader " + leader.name());
+        }
+
+        // 3. This node holds the lease: be the primary, or give the lease up.
+        if (iLead) {
+            if (pg.running() && pg.accepting() && !pg.inRecovery())
+                return new Decision.Lead("healthy primary holding the lease");
+            if (pg.running() && pg.accepting())
+                return new Decision.Promote("holding the lease as a standby: promoting");
+            if (o.millisSince(o.pgDownSinceNanos()) >= s.postgresRestartTimeout().toMillis())
+                return new Decision.ReleaseLease("PostgreSQL did not come back within "
+                        + s.postgresRestartTimeout().toMillis() + " ms: giving the lease to a standby");
+            if (pg.running()) return new Decision.Wait("PostgreSQL is starting");
+            if (pg.standbySignal()) return new Decision.StartStandby(null, "holding the lease: starting PostgreSQL to promote it");
+            return new Decision.StartPrimary("PostgreSQL is down on the primary: restarting it in place");
+        }
+
+        // 4. Another node holds the lease: never accept writes, follow it.
+        if (lease != null) {
+            Member leader = c.members().get(lease.holder());
+            if (mayAcceptWrites(pg))
+                return new Decision.Fence(lease.holder() + " holds the lease: this node must not accept writes");
+            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet");
+            Upstream up = upstream(leader);
+            if (pg.running()) {
+                if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
+                if (!leader.name().equals(o.following()))
+                    return new Decision.Follow(up, "following the new leader " + leader.name());
+                if (pg.streaming()) return new Decision.Wait("streaming from " + leader.name());
+                if (o.millisSince(o.notStreamingSinceNanos()) >= s.standbyStreamTimeout().toMillis())
+                    return new Decision.Rewind(up, "not streaming from " + leader.name() + " for "
+                            + s.standbyStreamTimeout().toMillis() + " ms: the timelines may have diverged");
+                return new Decision.Wait("waiting for the WAL receiver to stream from " + leader.name());
+            }
+            if (o.rewindFailed())
+                return new Decision.Reinit(up, "pg_rewind cannot bring this node back: moving its data aside and cloning " + leader.name());
+            if (!pg.standbySignal())
+                return new Decision.Rewind(up, "this node was a primary: rewinding it to follow " + leader.name());
+            return new Decision.StartStandby(up, "starting as a standby of " + leader.name());
+        }
+
+        // 5. Nobody holds the lease.
+        Lease last = c.lastLeader();
+        boolean lastWasMe = last != null && last.holder().equals(o.me());
+        if (!pg.running()) {
+            if (lastWasMe && !pg.standbySignal())
+                return new Decision.AcquireLease("this node held the lease last and nobody took it since: re-taking it");
+            return new Decision.StartStandby(null, "no leader: starting as a standby to take part in the election");
+        }
+        if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
+        if (!pg.inRecovery()) {
+            if (lastWasMe) return new Decision.AcquireLease("primary without a lease, and nobody took it since: re-taking it");
+            return new Decision.Fence("a primary without the lease: stopping it");
+        }
+        return CandidateRanking.decide(o, c, s);
+    }
+
+    /** Invariant 1: stop accepting writes before the lease can expire in the store. */
+    public static boolean mustFence(StoreHealth store, boolean mayAcceptWrites, long nowNanos, HaSettings s) {
+        if (store.connected() || !mayAcceptWrites) return false;
+        if (store.sessionLost()) return true;
+        return (nowNanos - store.suspendedAtNanos()) / 1_000_000 >= s.fenceAfterSuspension().toMillis();
+    }
+
+    /** A running PostgreSQL that is not configured as a standby may be a primary. */
+    static boolean mayAcceptWrites(PgStatus pg) {
+        return pg.running() && (pg.accepting() ? !pg.inRecovery() : !pg.standbySignal());
+    }
+
+    static Upstream upstream(Member m) {
+        return new Upstream(m.name(), m.host(), m.port());
+    }
+}

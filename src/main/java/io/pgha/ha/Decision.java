@@ -1,0 +1,44 @@
+package io.pgha.ha;
+
+import io.pgha.postgres.Upstream;
+
+/** The one action an HA loop iteration takes, with the reason in plain words. */
+public sealed interface Decision {
+    String reason();
+
+    /** Win the right to initdb, bootstrap the primary and take the lease. */
+    record Bootstrap(String reason) implements Decision {}
+
+    /** Copy the leader with pg_basebackup into an empty data directory and start as its standby. */
+    record Clone(Upstream leader, String reason) implements Decision {}
+
+    record AcquireLease(String reason) implements Decision {}
+
+    /** Promote the local standby; only ever decided while this node holds the lease. */
+    record Promote(String reason) implements Decision {}
+
+    /** Healthy primary holding the lease: keep slots and pg_hba in line with the members. */
+    record Lead(String reason) implements Decision {}
+
+    /** Start PostgreSQL as primary in place (after a crash) while holding the lease. */
+    record StartPrimary(String reason) implements Decision {}
+
+    record ReleaseLease(String reason) implements Decision {}
+
+    /** Stop PostgreSQL at once: it must not accept writes (lease lost, or another node leads). */
+    record Fence(String reason) implements Decision {}
+
+    /** Start PostgreSQL as a standby of {@code leader} (null: no upstream yet, recovery only). */
+    record StartStandby(Upstream leader, String reason) implements Decision {}
+
+    /** A running standby switches its upstream to the new leader (reload, no restart). */
+    record Follow(Upstream leader, String reason) implements Decision {}
+
+    /** pg_rewind against the leader, then start as its standby. */
+    record Rewind(Upstream leader, String reason) implements Decision {}
+
+    /** Move the data directory aside and clone the leader anew. */
+    record Reinit(Upstream leader, String reason) implements Decision {}
+
+    record Wait(String reason) implements Decision {}
+}

@@ -1,0 +1,297 @@
+package io.pgha.ha;
+
+import io.pgha.config.HaSettings;
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
+import io.pgha.dcs.Member;
+import io.pgha.dcs.Store;
+import io.pgha.dcs.StoreException;
+import io.pgha.dcs.StoreHealth;
+import io.pgha.postgres.ManagedFiles;
+import io.pgha.postgres.PgStatus;
+import io.pgha.postgres.Postgres;
+import io.pgha.postgres.PostgresException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * observe → publish → decide → act, every {@code loop_wait} and at once on any event: a store change,
+ * the postmaster's exit, the end of an action. Fencing also runs on its own timer, so a loop stuck in
+ * a slow call never delays it.
+ */
+public final class HaLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
+
+    /** This node's identity as published to the store. */
+    public record Identity(String name, String host, int port, String apiUrl, boolean nofailover) {}
+
+    private final Identity me;
+    private final Postgres pg;
+    private final Store store;
+    private final HaSettings settings;
+    private final Semaphore wake = new Semaphore(0);
+    private final ScheduledExecutorService fencer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fencer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running = true;
+    private volatile String lastReason = "";
+    private volatile long lastLoopAtNanos = System.nanoTime();
+
+    private long pgDownSince;
+    private long notStreamingSince;
+    private long leaderlessSince;
+    private boolean rewindFailed;
+    private ProcessHandle watchedPostmaster;
+    private TreeSet<String> reconciledMembers;
+
+    public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
+        this.me = me;
+        this.pg = pg;
+        this.store = store;
+        this.settings = settings;
+        store.onChange(this::onStoreChange);
+    }
+
+    public void wakeUp() {
+        wake.release();
+    }
+
+    private void onStoreChange() {
+        wakeUp();
+        StoreHealth h = store.health();
+        if (!h.connected()) {
+            long delay = h.sessionLost() ? 0 : settings.fenceAfterSuspension().toMillis();
+            fencer.schedule(this::fenceIfNeeded, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void fenceIfNeeded() {
+        PgStatus quick = quickStatus();
+        if (Decider.mustFence(store.health(), Decider.mayAcceptWrites(quick), System.nanoTime(), settings)) {
+            log.warn("FENCING: the store has been unreachable too long; stopping PostgreSQL before the lease can expire");
+            try {
+                pg.stopNow();
+            } catch (PostgresException e) {
+                log.error("fencing stop failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Without SQL (which may hang when things break): running, and configured as a standby or not. */
+    private PgStatus quickStatus() {
+        boolean running = pg.postmaster().isPresent();
+        boolean standby = pg.isStandbyConfigured();
+        return new PgStatus(true, running, false, standby, 0, 0, false, null, 0, standby, java.util.List.of());
+    }
+
+    public void run() {
+        while (running) {
+            try {
+                iterate();
+            } catch (RuntimeException e) {
+                log.error("HA loop iteration failed", e);
+            }
+            try {
+                wake.tryAcquire(settings.loopWait().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    void iterate() {
+        lastLoopAtNanos = System.nanoTime();
+        PgStatus status = pg.observe();
+        watchPostmaster();
+        StoreHealth health = store.health();
+        ClusterSnapshot view = null;
+        if (health.connected()) {
+            try {
+                view = store.snapshot();
+            } catch (StoreException e) {
+                log.warn("{}", e.getMessage());
+            }
+        }
+        long now = System.nanoTime();
+        Lease lease = view == null ? null : view.leader();
+        boolean iLead = lease != null && lease.holder().equals(me.name());
+        pgDownSince = iLead && !(status.running() && status.accepting()) ? (pgDownSince == 0 ? now : pgDownSince) : 0;
+        boolean followingLeader = lease != null && !iLead && status.running() && status.inRecovery();
+        notStreamingSince = followingLeader && !status.streaming() ? (notStreamingSince == 0 ? now : notStreamingSince) : 0;
+        leaderlessSince = view != null && lease == null ? (leaderlessSince == 0 ? now : leaderlessSince) : 0;
+
+        if (view != null) publish(status, view);
+
+        Observation o = new Observation(me.name(), status, pg.following(), health, now, pgDownSince,
+                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover());
+        Decision d = Decider.decide(o, view, settings);
+        if (!d.reason().equals(lastReason)) {
+            log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
+            lastReason = d.reason();
+        }
+        act(d, view);
+    }
+
+    private void watchPostmaster() {
+        ProcessHandle h = pg.postmaster().orElse(null);
+        if (h != null && !h.equals(watchedPostmaster)) {
+            watchedPostmaster = h;
+            h.onExit().thenRun(() -> {
+                log.warn("PostgreSQL (pid {}) exited", h.pid());
+                wakeUp();
+            });
+        }
+    }
+
+    private void publish(PgStatus status, ClusterSnapshot view) {
+        Lease lease = view.leader();
+        boolean iLead = lease != null && lease.holder().equals(me.name());
+        String role = iLead && status.isPrimary() ? Member.LEADER
+                : status.running() && status.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
+        long lostToken = lease == null && view.lastLeader() != null ? view.lastLeader().token() : 0;
+        Member m = new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, status.describe(),
+                status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),
+                System.currentTimeMillis());
+        Member old = view.members().get(me.name());
+        if (old != null && sameExceptTime(old, m) && System.currentTimeMillis() - old.updatedAtMillis() < 10_000) return;
+        try {
+            store.publish(m);
+        } catch (StoreException e) {
+            log.warn("{}", e.getMessage());
+        }
+    }
+
+    private static boolean sameExceptTime(Member a, Member b) {
+        return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
+                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis()));
+    }
+
+    private void act(Decision d, ClusterSnapshot view) {
+        try {
+            switch (d) {
+                case Decision.Wait w -> { }
+                case Decision.Lead l -> reconcile(view, false);
+                case Decision.Bootstrap b -> bootstrap(view);
+                case Decision.Clone c -> {
+                    pg.cloneFrom(c.leader());
+                    pg.startStandby(c.leader());
+                    again();
+                }
+                case Decision.AcquireLease a -> {
+                    if (store.acquireLease(me.name())) {
+                        log.info("took the lease");
+                        again();
+                    }
+                }
+                case Decision.Promote p -> {
+                    pg.promote();
+                    log.info("promoted: this node is the primary");
+                    reconcile(store.snapshot(), true);
+                    again();
+                }
+                case Decision.StartPrimary s -> {
+                    pg.startPrimary();
+                    again();
+                }
+                case Decision.ReleaseLease r -> {
+                    store.releaseLease(me.name());
+                    again();
+                }
+                case Decision.Fence f -> {
+                    pg.stopNow();
+                    again();
+                }
+                case Decision.StartStandby s -> {
+                    pg.startStandby(s.leader());
+                    again();
+                }
+                case Decision.Follow f -> {
+                    pg.follow(f.leader());
+                    notStreamingSince = 0;
+                }
+                case Decision.Rewind r -> {
+                    if (pg.rewind(r.leader())) {
+                        rewindFailed = false;
+                        pg.startStandby(r.leader());
+                    } else {
+                        rewindFailed = true;
+                    }
+                    notStreamingSince = 0;
+                    again();
+                }
+                case Decision.Reinit r -> {
+                    pg.moveDataAside();
+                    rewindFailed = false;
+                    again();
+                }
+            }
+        } catch (PostgresException | StoreException e) {
+            log.warn("{} failed: {}", d.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private void bootstrap(ClusterSnapshot view) throws StoreException, PostgresException {
+        if (!me.name().equals(view.initClaimedBy()) && !store.claimInitialize(me.name())) return;
+        log.info("bootstrapping the cluster");
+        try {
+            pg.bootstrap();
+            store.setInitialized(pg.systemIdentifier());
+        } catch (PostgresException e) {
+            log.error("bootstrap failed, giving the bootstrap right back: {}", e.getMessage());
+            try {
+                pg.moveDataAside();
+            } finally {
+                store.abandonInitialize(me.name());
+            }
+            return;
+        }
+        if (store.acquireLease(me.name())) log.info("took the lease: this node is the primary");
+        again();
+    }
+
+    /** Slots and pg_hba follow the member list; done again only when that list or the slots change. */
+    private void reconcile(ClusterSnapshot view, boolean force) throws PostgresException {
+        TreeSet<String> names = new TreeSet<>(view.members().keySet());
+        if (!force && names.equals(reconciledMembers)) {
+            Member mine = view.members().get(me.name());
+            boolean slotsMissing = mine == null || names.stream().filter(n -> !n.equals(me.name()))
+                    .anyMatch(n -> mine.slots() == null || !mine.slots().contains(ManagedFiles.slotName(n)));
+            if (!slotsMissing) return;
+        }
+        Map<String, String> addresses = new TreeMap<>();
+        view.members().forEach((n, m) -> addresses.put(n, m.host()));
+        pg.reconcileMembers(addresses);
+        reconciledMembers = names;
+        again();
+    }
+
+    private void again() {
+        wakeUp();
+    }
+
+    public String lastReason() {
+        return lastReason;
+    }
+
+    public long lastLoopAtNanos() {
+        return lastLoopAtNanos;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeUp();
+        fencer.shutdownNow();
+    }
+}

@@ -1,0 +1,47 @@
+package io.pgha.postgres;
+
+import java.util.List;
+
+/**
+ * What the local PostgreSQL looks like right now.
+ *
+ * @param hasData       the data directory holds a PostgreSQL cluster
+ * @param running       a postmaster runs on the data directory
+ * @param accepting     it answers SQL
+ * @param inRecovery    it is a standby (or starting as one)
+ * @param timeline      current timeline (0 when unknown)
+ * @param lsn           primary: current write position; standby: the further of received and replayed
+ * @param streaming     a standby's WAL receiver is streaming
+ * @param upstreamHost  where a standby's WAL receiver streams from (null when not streaming)
+ * @param standbySignal the data directory starts as a standby (standby.signal)
+ * @param slots         physical replication slots on this server
+ */
+public record PgStatus(
+        boolean hasData,
+        boolean running,
+        boolean accepting,
+        boolean inRecovery,
+        long timeline,
+        long lsn,
+        boolean streaming,
+        String upstreamHost,
+        int upstreamPort,
+        boolean standbySignal,
+        List<String> slots) {
+
+    public static PgStatus noData() {
+        return new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of());
+    }
+
+    public boolean isPrimary() {
+        return running && accepting && !inRecovery;
+    }
+
+    public String describe() {
+        if (!hasData) return "no data";
+        if (!running) return "stopped";
+        if (!accepting) return "starting";
+        if (!inRecovery) return "running";
+        return streaming ? "streaming" : "in archive recovery";
+    }
+}

@@ -1,0 +1,50 @@
+package io.pgha.postgres;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** The local PostgreSQL server, as the HA loop drives it. */
+public interface Postgres {
+    PgStatus observe();
+
+    /** initdb, managed configuration, start as primary, create the replication role. */
+    void bootstrap() throws PostgresException;
+
+    void startPrimary() throws PostgresException;
+
+    void startStandby(Upstream upstream) throws PostgresException;
+
+    /** A running standby streams from {@code upstream} from now on (reload, no restart). */
+    void follow(Upstream upstream) throws PostgresException;
+
+    void promote() throws PostgresException;
+
+    /** Stops PostgreSQL; {@code immediate} is the fencing stop (no checkpoint, no waiting for clients). */
+    void stop(boolean immediate) throws PostgresException;
+
+    /** The fencing stop: immediate, and never waits for another operation on this server. */
+    void stopNow() throws PostgresException;
+
+    /** The data directory is set to start as a standby (standby.signal); a file check, no SQL. */
+    boolean isStandbyConfigured();
+
+    /** pg_rewind against {@code upstream}; false when rewinding is impossible and a fresh clone is needed. */
+    boolean rewind(Upstream upstream) throws PostgresException;
+
+    void cloneFrom(Upstream upstream) throws PostgresException;
+
+    /** Renames the data directory aside (never deletes it) and returns where it went. */
+    Path moveDataAside() throws PostgresException;
+
+    /** Primary: one physical slot per member, slots of removed members dropped, pg_hba for members' addresses. */
+    void reconcileMembers(Map<String, String> memberAddresses) throws PostgresException;
+
+    /** The postmaster process, when one runs, so its exit can wake the HA loop. */
+    Optional<ProcessHandle> postmaster();
+
+    String systemIdentifier() throws PostgresException;
+
+    /** The member the local standby is configured to stream from (null: none, or not known since start). */
+    String following();
+}
