@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
         subcommands = {AgentCommand.class, ListCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("agent")) {
+            // commands print their own results on stdout; the library's chatter stays out of it
+            System.setProperty("pgha.log.target", "System.err");
+            System.setProperty("pgha.log.level", "WARN");
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ConfigException ce) {

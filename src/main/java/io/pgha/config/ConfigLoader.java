@@ -36,6 +36,7 @@ public final class ConfigLoader {
     }
 
     public static NodeConfig parse(String yaml, Path source) throws ConfigException {
+        if (yaml.isBlank()) throw new ConfigException("config file " + source + " is empty");
         RawConfig raw;
         try {
             raw = YAML.readValue(yaml, RawConfig.class);

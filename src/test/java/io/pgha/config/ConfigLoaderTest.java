@@ -1,0 +1,140 @@
+package io.pgha.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String GOOD = """
+            cluster: prod
+            name: node1
+            host: 10.0.0.11
+            postgres:
+              data_dir: /var/lib/pgha/data
+              port: 5432
+              superuser_password_file: /etc/pgha/su.pw
+              replication_password_file: /etc/pgha/repl.pw
+              allowed_client_cidrs: [10.0.0.0/8]
+            dcs:
+              zookeeper:
+                embedded: true
+                peers:
+                  - {name: node1, host: 10.0.0.11}
+                  - {name: node2, host: 10.0.0.12}
+                  - {name: node3, host: 10.0.0.13}
+            """;
+
+    static NodeConfig parse(String yaml) throws ConfigException {
+        return ConfigLoader.parse(yaml, Path.of("/test.yaml"));
+    }
+
+    static String problems(String yaml) {
+        try {
+            parse(yaml);
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("config was accepted:\n" + yaml);
+    }
+
+    @Test
+    void aGoodConfigGetsDefaults() throws Exception {
+        NodeConfig c = parse(GOOD);
+        assertThat(c.postgres().binDir()).isEqualTo(Path.of("/usr/lib/postgresql/15/bin"));
+        assertThat(c.postgres().osUser()).isEqualTo("postgres");
+        assertThat(c.postgres().replicationUser()).isEqualTo("replicator");
+        assertThat(c.postgres().listen()).isEqualTo("10.0.0.11");
+        assertThat(c.dcs().zookeeper().connectString()).isEqualTo("10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181");
+        assertThat(c.dcs().zookeeper().dataDir()).isEqualTo(Path.of("/var/lib/pgha/data-zookeeper"));
+        assertThat(c.ha()).isEqualTo(HaSettings.defaults());
+        assertThat(c.api().url()).isEqualTo("http://10.0.0.11:8008");
+    }
+
+    @Test
+    void misspelledKeyIsNamedWithASuggestion() {
+        String msg = problems(GOOD.replace("  port: 5432", "  prot: 5432"));
+        assertThat(msg).contains("unknown config key 'postgres.prot'").contains("did you mean 'port'");
+    }
+
+    @Test
+    void unknownTopLevelKeyIsRefused() {
+        assertThat(problems(GOOD + "replicas: 2\n")).contains("unknown config key 'replicas'");
+    }
+
+    @Test
+    void invalidCidrsAreNamedByIndex() {
+        String msg = problems(GOOD.replace("[10.0.0.0/8]", "[10.0.0.0/8, 10.0.0.300/8, 10.0.0.1/8, 10.0.0.0]"));
+        assertThat(msg).contains("postgres.allowed_client_cidrs[1]")
+                .contains("postgres.allowed_client_cidrs[2]: '10.0.0.1/8' has host bits set")
+                .contains("postgres.allowed_client_cidrs[3]: '10.0.0.0' has no prefix length");
+    }
+
+    @Test
+    void missingRequiredFieldsAreAllListed() {
+        String msg = problems("cluster: x\nname: n\nhost: h\ndcs: {zookeeper: {embedded: false, connect: 'a:1'}}\n");
+        assertThat(msg).contains("postgres.data_dir: is required")
+                .contains("postgres.superuser_password_file: is required")
+                .contains("postgres.replication_password_file: is required");
+    }
+
+    @Test
+    void portOutOfRangeIsRefused() {
+        assertThat(problems(GOOD.replace("port: 5432", "port: 70000"))).contains("postgres.port: 70000 is not a TCP port");
+    }
+
+    @Test
+    void wrongTypeIsNamed() {
+        assertThat(problems(GOOD.replace("port: 5432", "port: five"))).contains("postgres.port");
+    }
+
+    @Test
+    void timingThatBreaksFencingIsRefusedWithTheFix() {
+        String msg = problems(GOOD + "ha:\n  ttl: 1s\n  fence_margin: 400ms\n");
+        assertThat(msg).contains("ha.ttl: 1000ms leaves 333ms").contains("raise ha.ttl to at least 1500ms");
+    }
+
+    @Test
+    void loopWaitMustBeShorterThanTtl() {
+        assertThat(problems(GOOD + "ha:\n  loop_wait: 5s\n")).contains("ha.loop_wait");
+    }
+
+    @Test
+    void badDurationIsNamed() {
+        assertThat(problems(GOOD + "ha:\n  ttl: soon\n")).contains("ha.ttl: 'soon' is not a duration");
+    }
+
+    @Test
+    void managedParametersCannotBeOverridden() {
+        String yaml = GOOD.replace("  allowed_client_cidrs: [10.0.0.0/8]",
+                "  allowed_client_cidrs: [10.0.0.0/8]\n  parameters: {wal_level: minimal, work_mem: 8MB}");
+        assertThat(problems(yaml)).contains("postgres.parameters.wal_level: is managed by pgha");
+    }
+
+    @Test
+    void evenNumberOfPeersIsRefused() {
+        String yaml = GOOD.replace("      - {name: node3, host: 10.0.0.13}\n", "");
+        assertThat(problems(yaml)).contains("dcs.zookeeper.peers: has 2 peers");
+    }
+
+    @Test
+    void externalZookeeperNeedsAConnectString() {
+        String yaml = GOOD.replace("embedded: true", "embedded: false");
+        assertThat(problems(yaml)).contains("dcs.zookeeper.connect: is required");
+    }
+
+    @Test
+    void emptyFileIsRefused() {
+        assertThatThrownBy(() -> parse("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void unitsParse() {
+        assertThat(Units.bytes("16MB")).isEqualTo(16L << 20);
+        assertThat(Units.bytes("0")).isZero();
+        assertThat(Units.duration("250ms").toMillis()).isEqualTo(250);
+        assertThat(Units.pgSize(1L << 30)).isEqualTo("1GB");
+        assertThatThrownBy(() -> Units.bytes("12 apples")).hasMessageContaining("not a size");
+    }
+}

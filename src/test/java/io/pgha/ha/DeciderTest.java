@@ -1,0 +1,347 @@
+package io.pgha.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.config.HaSettings;
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
+import io.pgha.dcs.Member;
+import io.pgha.dcs.StoreHealth;
+import io.pgha.postgres.PgStatus;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Every HA rule as a row: (this node, the cluster) in, (action, reason) out. */
+class DeciderTest {
+    static final HaSettings S = HaSettings.defaults();
+    static final long NOW = 1_000_000_000_000L;
+    static final long MS = 1_000_000L;
+
+    // ---- local PostgreSQL states
+    static final PgStatus NO_DATA = PgStatus.noData();
+    static final PgStatus PRIMARY = pg(true, true, false, false, 5000, false);
+    static final PgStatus STANDBY_STREAMING = pg(true, true, true, true, 5000, true);
+    static final PgStatus STANDBY_NOT_STREAMING = pg(true, true, true, false, 5000, true);
+    static final PgStatus STOPPED_PRIMARY = pg(false, false, false, false, 0, false);
+    static final PgStatus STOPPED_STANDBY = pg(false, false, true, false, 0, true);
+    static final PgStatus STARTING_PRIMARY = pg(true, false, false, false, 0, false);
+
+    static PgStatus pg(boolean running, boolean accepting, boolean recovery, boolean streaming, long lsn, boolean signal) {
+        return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of());
+    }
+
+    static PgStatus standbyAt(long lsn) {
+        return pg(true, true, true, false, lsn, true);
+    }
+
+    // ---- observations
+    record Obs(String me, PgStatus pg, String following, StoreHealth store, long pgDownSince, long notStreamingSince,
+               long leaderlessSince, boolean rewindFailed, boolean nofailover) {
+        Observation build() {
+            return new Observation(me, pg, following, store, NOW, pgDownSince, notStreamingSince, leaderlessSince,
+                    rewindFailed, nofailover);
+        }
+
+        Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
+        Obs store(StoreHealth h) { return new Obs(me, pg, following, h, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
+        Obs pgDownFor(long ms) { return new Obs(me, pg, following, store, NOW - ms * MS, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
+        Obs notStreamingFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, NOW - ms * MS, leaderlessSince, rewindFailed, nofailover); }
+        Obs leaderlessFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, NOW - ms * MS, rewindFailed, nofailover); }
+        Obs withRewindFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, true, nofailover); }
+        Obs withNofailover() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, true); }
+    }
+
+    static Obs node(String me, PgStatus pg) {
+        return new Obs(me, pg, null, StoreHealth.ok(), 0, 0, 0, false, false);
+    }
+
+    // ---- cluster views
+    static final class View {
+        String initialized = "7000000000000000001";
+        String claimedBy;
+        Lease leader;
+        Lease last;
+        final Map<String, Member> members = new HashMap<>();
+        final Set<String> alive = new TreeSet<>();
+
+        View leader(String name, long token) {
+            leader = new Lease(name, token);
+            last = leader;
+            return this;
+        }
+
+        View lastLeader(String name, long token) {
+            last = new Lease(name, token);
+            return this;
+        }
+
+        View member(String name, String role, String state, long lsn, long lostToken, List<String> slots) {
+            members.put(name, new Member(name, "127.0.0.1", 5432, "http://x", role, state, 1, lsn, false, lostToken,
+                    slots, null, 0));
+            alive.add(name);
+            return this;
+        }
+
+        View dead(String name) {
+            alive.remove(name);
+            return this;
+        }
+
+        View uninitialized(String claimedBy) {
+            initialized = null;
+            this.claimedBy = claimedBy;
+            return this;
+        }
+
+        ClusterSnapshot build() {
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive);
+        }
+    }
+
+    static View cluster() {
+        return new View();
+    }
+
+    static Decision decide(Obs o, View v) {
+        return Decider.decide(o.build(), v == null ? null : v.build(), S);
+    }
+
+    // ================================================================ store connection and fencing
+
+    @Test
+    void primaryFencesOnceTheStoreIsUnreachableLongerThanTheFencingBudgetAllows() {
+        long budget = S.fenceAfterSuspension().toMillis();
+        var early = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - (budget - 1) * MS));
+        var late = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - budget * MS));
+        assertThat(decide(early, cluster())).isInstanceOf(Decision.Wait.class);
+        assertThat(decide(late, cluster())).isInstanceOf(Decision.Fence.class);
+    }
+
+    @Test
+    void primaryFencesAtOnceWhenItsSessionIsLost() {
+        var o = node("a", PRIMARY).store(new StoreHealth(false, true, NOW));
+        assertThat(decide(o, cluster())).isInstanceOf(Decision.Fence.class);
+    }
+
+    @Test
+    void aStartingFormerPrimaryIsAlsoFencedWithoutTheStore() {
+        var o = node("a", STARTING_PRIMARY).store(new StoreHealth(false, true, NOW));
+        assertThat(decide(o, cluster())).isInstanceOf(Decision.Fence.class);
+    }
+
+    @Test
+    void standbyWaitsWithoutTheStore() {
+        var o = node("b", STANDBY_STREAMING).store(new StoreHealth(false, true, NOW - 60_000 * MS));
+        assertThat(decide(o, cluster())).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void fencingBudgetIsAThirdOfTheTtlLessTheMargin() {
+        assertThat(S.fenceAfterSuspension().toMillis()).isEqualTo(3000 - 2000 - 400);
+        assertThat(Decider.mustFence(StoreHealth.ok(), true, NOW, S)).isFalse();
+        assertThat(Decider.mustFence(new StoreHealth(false, true, NOW), false, NOW, S)).isFalse();
+    }
+
+    // ================================================================ empty data directory
+
+    @Test
+    void emptyNodeBootstrapsAnUninitializedCluster() {
+        assertThat(decide(node("a", NO_DATA), cluster().uninitialized(null))).isInstanceOf(Decision.Bootstrap.class);
+    }
+
+    @Test
+    void emptyNodeWaitsWhileAnotherBootstraps() {
+        Decision d = decide(node("a", NO_DATA), cluster().uninitialized("b"));
+        assertThat(d).isInstanceOf(Decision.Wait.class);
+        assertThat(d.reason()).contains("b is bootstrapping");
+    }
+
+    @Test
+    void emptyNodeWaitsForItsSlotBeforeCloning() {
+        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("c"));
+        Decision d = decide(node("b", NO_DATA), v);
+        assertThat(d).isInstanceOf(Decision.Wait.class);
+        assertThat(d.reason()).contains("replication slot");
+    }
+
+    @Test
+    void emptyNodeClonesTheLeaderOnceItsSlotExists() {
+        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("b"));
+        Decision d = decide(node("b", NO_DATA), v);
+        assertThat(d).isInstanceOf(Decision.Clone.class);
+        assertThat(((Decision.Clone) d).leader().name()).isEqualTo("a");
+    }
+
+    @Test
+    void emptyNodeWithoutLeaderWaits() {
+        assertThat(decide(node("b", NO_DATA), cluster())).isInstanceOf(Decision.Wait.class);
+    }
+
+    // ================================================================ holding the lease
+
+    @Test
+    void leaseHolderRunningAsPrimaryLeads() {
+        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.Lead.class);
+    }
+
+    @Test
+    void leaseHolderRunningAsStandbyPromotes() {
+        View v = cluster().leader("a", 1).member("a", "replica", "streaming", 100, 0, List.of());
+        assertThat(decide(node("a", STANDBY_NOT_STREAMING), v)).isInstanceOf(Decision.Promote.class);
+    }
+
+    @Test
+    void leaseHolderRestartsACrashedPrimaryInPlace() {
+        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(100), v)).isInstanceOf(Decision.StartPrimary.class);
+    }
+
+    @Test
+    void leaseHolderGivesTheLeaseUpWhenPostgresStaysDown() {
+        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
+        long limit = S.postgresRestartTimeout().toMillis();
+        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(limit), v)).isInstanceOf(Decision.ReleaseLease.class);
+        assertThat(decide(node("a", STARTING_PRIMARY).pgDownFor(limit), v)).isInstanceOf(Decision.ReleaseLease.class);
+        assertThat(decide(node("a", STARTING_PRIMARY).pgDownFor(limit - 1), v)).isInstanceOf(Decision.Wait.class);
+    }
+
+    // ================================================================ another node leads
+
+    @Test
+    void aPrimaryThatDoesNotHoldTheLeaseIsFenced() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        Decision d = decide(node("a", PRIMARY), v);
+        assertThat(d).isInstanceOf(Decision.Fence.class);
+        assertThat(d.reason()).contains("b holds the lease");
+    }
+
+    @Test
+    void standbyFollowsANewLeader() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        Decision d = decide(node("c", STANDBY_STREAMING).following("a"), v);
+        assertThat(d).isInstanceOf(Decision.Follow.class);
+        assertThat(((Decision.Follow) d).leader().name()).isEqualTo("b");
+    }
+
+    @Test
+    void standbyStreamingFromTheLeaderWaits() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("c", STANDBY_STREAMING).following("b"), v)).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void standbyNotStreamingForTooLongIsRewound() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        long limit = S.standbyStreamTimeout().toMillis();
+        assertThat(decide(node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit - 1), v))
+                .isInstanceOf(Decision.Wait.class);
+        assertThat(decide(node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit), v))
+                .isInstanceOf(Decision.Rewind.class);
+    }
+
+    @Test
+    void stoppedFormerPrimaryIsRewoundBeforeItFollows() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("a", STOPPED_PRIMARY), v)).isInstanceOf(Decision.Rewind.class);
+    }
+
+    @Test
+    void stoppedStandbyStartsFollowingTheLeader() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        Decision d = decide(node("a", STOPPED_STANDBY), v);
+        assertThat(d).isInstanceOf(Decision.StartStandby.class);
+        assertThat(((Decision.StartStandby) d).leader().name()).isEqualTo("b");
+    }
+
+    @Test
+    void failedRewindMovesTheDataAsideAndClones() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("a", STOPPED_PRIMARY).withRewindFailed(), v)).isInstanceOf(Decision.Reinit.class);
+    }
+
+    // ================================================================ nobody leads: the election
+
+    @Test
+    void mostAdvancedStandbyTakesTheLeaseOnceEveryPeerReported() {
+        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 5000, 0, List.of()).dead("a")
+                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
+        assertThat(decide(node("c", standbyAt(5000)).leaderlessFor(10), v)).isInstanceOf(Decision.AcquireLease.class);
+        Decision b = decide(node("b", standbyAt(4000)).leaderlessFor(10), v);
+        assertThat(b).isInstanceOf(Decision.Wait.class);
+        assertThat(b.reason()).contains("c is a better candidate");
+    }
+
+    @Test
+    void equalPositionsGoToTheLowerName() {
+        View v = cluster().lastLeader("a", 7).member("b", "replica", "in archive recovery", 5000, 7, List.of())
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
+        assertThat(decide(node("b", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void candidateWaitsForAPeerThatHasNotReportedSinceTheLeaseVanished() {
+        View v = cluster().lastLeader("a", 7).member("b", "replica", "streaming", 3000, 0, List.of())
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
+        Decision d = decide(node("c", standbyAt(5000)).leaderlessFor(10), v);
+        assertThat(d).isInstanceOf(Decision.Wait.class);
+        assertThat(d.reason()).contains("waiting for b");
+        long wait = S.failoverWait().toMillis();
+        assertThat(decide(node("c", standbyAt(5000)).leaderlessFor(wait), v)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void deadAndNofailoverPeersDoNotCount() {
+        View v = cluster().lastLeader("a", 7)
+                .member("b", "replica", "in archive recovery", 9000, 0, List.of()).dead("b")
+                .member("c", "replica", "in archive recovery", 1000, 7, List.of());
+        assertThat(decide(node("c", standbyAt(1000)), v)).isInstanceOf(Decision.AcquireLease.class);
+        View w = cluster().lastLeader("a", 7).member("c", "replica", "in archive recovery", 1000, 7, List.of());
+        w.members.put("d", new Member("d", "h", 1, "u", "replica", "in archive recovery", 1, 9000, true, 7, List.of(), null, 0));
+        w.alive.add("d");
+        assertThat(decide(node("c", standbyAt(1000)), w)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void nofailoverNodeNeverTakesTheLease() {
+        View v = cluster().lastLeader("a", 7).member("c", "replica", "in archive recovery", 1000, 7, List.of());
+        assertThat(decide(node("c", standbyAt(1000)).withNofailover(), v)).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void standbyTooFarBehindTheLastPrimaryWaits() {
+        long max = S.maximumLagOnFailover();
+        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 10 * max, 0, List.of()).dead("a")
+                .member("c", "replica", "in archive recovery", max, 7, List.of());
+        Decision d = decide(node("c", standbyAt(max)), v);
+        assertThat(d).isInstanceOf(Decision.Wait.class);
+        assertThat(d.reason()).contains("behind the last primary");
+    }
+
+    @Test
+    void formerLeaseHolderRetakesTheLeaseNobodyTook() {
+        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 100, 7, List.of());
+        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("a", STOPPED_PRIMARY), v)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void aPrimaryThatWasNotTheLastLeaseHolderIsFenced() {
+        View v = cluster().lastLeader("b", 9).member("a", "leader", "running", 100, 9, List.of());
+        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.Fence.class);
+    }
+
+    @Test
+    void stoppedStandbyWithoutLeaderStartsToTakePartInTheElection() {
+        View v = cluster().lastLeader("a", 7);
+        Decision d = decide(node("b", STOPPED_STANDBY), v);
+        assertThat(d).isInstanceOf(Decision.StartStandby.class);
+        assertThat(((Decision.StartStandby) d).leader()).isNull();
+    }
+}
