@@ -4,6 +4,7 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.ZookeeperStore;
+import io.pgha.postgres.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -214,7 +215,7 @@ public final class LocalCluster implements AutoCloseable {
     public Optional<ProcessHandle> postmaster(int i) {
         try {
             List<String> lines = Files.readAllLines(dataDir(i).resolve("postmaster.pid"));
-            return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+            return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(Processes::isRunning);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -242,10 +243,14 @@ public final class LocalCluster implements AutoCloseable {
 
     private void kill9(ProcessHandle h) {
         h.destroyForcibly();
-        try {
-            h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // reported by the caller's next check
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Processes.isRunning(h) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

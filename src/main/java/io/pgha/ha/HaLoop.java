@@ -11,6 +11,7 @@ import io.pgha.postgres.ManagedFiles;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
 import io.pgha.postgres.PostgresException;
+import io.pgha.postgres.Processes;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -143,11 +144,17 @@ public final class HaLoop implements AutoCloseable {
         act(d, view);
     }
 
+    /** Wakes the loop within ~100 ms of the postmaster's death (onExit waits for the zombie to be reaped). */
     private void watchPostmaster() {
         ProcessHandle h = pg.postmaster().orElse(null);
         if (h != null && !h.equals(watchedPostmaster)) {
             watchedPostmaster = h;
-            h.onExit().thenRun(() -> {
+            Thread.ofVirtual().name("postmaster-watch").start(() -> {
+                try {
+                    while (running && Processes.isRunning(h)) Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
                 log.warn("PostgreSQL (pid {}) exited", h.pid());
                 wakeUp();
             });

@@ -141,21 +141,10 @@ public final class DataDirectory {
             List<String> lines = Files.readAllLines(pidFile);
             if (lines.isEmpty()) return Optional.empty();
             long pid = Long.parseLong(lines.get(0).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> !isZombie(pid))
+            return ProcessHandle.of(pid).filter(Processes::isRunning)
                     .filter(h -> h.info().command().map(c -> c.endsWith("postgres") || c.endsWith("postmaster")).orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
-        }
-    }
-
-    /** A killed postmaster lingers as a zombie until its parent reaps it; it serves nothing. */
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            int end = stat.lastIndexOf(')');
-            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -1,0 +1,200 @@
+package io.pgha.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Member;
+import io.pgha.demo.LocalCluster;
+import io.pgha.postgres.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three agents as separate processes, real PostgreSQL 15 and the embedded ZooKeeper quorum: bootstrap,
+ * failover after kill -9 of the primary node, rejoin of the old primary, and a PostgreSQL-only crash.
+ * The steps share one cluster and run in order, as an operator's day would.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+    static final Duration BOUND = Duration.ofSeconds(90);
+
+    LocalCluster cluster;
+    final Set<Long> startedPids = new HashSet<>();
+    int killed = -1;
+    int newLeader = -1;
+    final List<Integer> confirmed = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-it-");
+        cluster = new LocalCluster(dir, "it", 3, 25432, LocalCluster.defaultJavaCommand(), Map.of());
+        assertThat(cluster.busyPorts()).as("ports the test needs").isEmpty();
+        cluster.writeConfigs();
+        cluster.startAll();
+        for (int i = 0; i < 3; i++) cluster.agent(i).ifPresent(p -> startedPids.add(p.pid()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        cluster.close();
+        for (long pid : startedPids) {
+            assertThat(ProcessHandle.of(pid).filter(Processes::isRunning)).as("process %d left running", pid).isEmpty();
+        }
+        cluster.deleteFiles();
+    }
+
+    Connection connect(int node) throws SQLException, java.io.IOException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", cluster.superuserPassword());
+        p.setProperty("connectTimeout", "2");
+        p.setProperty("socketTimeout", "10");
+        String url = node < 0 ? cluster.jdbcUrl() : "jdbc:postgresql://127.0.0.1:" + cluster.pgPort(node) + "/postgres";
+        return DriverManager.getConnection(url, p);
+    }
+
+    Set<Integer> ids(int node) throws Exception {
+        Set<Integer> out = new HashSet<>();
+        try (Connection c = connect(node); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM acked")) {
+            while (rs.next()) out.add(rs.getInt(1));
+        }
+        return out;
+    }
+
+    int leader() throws Exception {
+        return cluster.leader().orElseThrow();
+    }
+
+    void awaitHealthy(java.util.function.Predicate<Integer> include) {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.healthy(include));
+    }
+
+    /** Inserts ids [from, to) through the multi-host URL; returns those acknowledged. */
+    List<Integer> write(int from, int to) throws Exception {
+        List<Integer> acked = new ArrayList<>();
+        try (Connection c = connect(-1); var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
+            for (int id = from; id < to; id++) {
+                ps.setInt(1, id);
+                ps.executeUpdate();
+                acked.add(id);
+            }
+        }
+        return acked;
+    }
+
+    @Test
+    @Order(1)
+    void bootstrapsOneLeaderAndTwoStreamingStandbysThatServeItsWrites() throws Exception {
+        awaitHealthy(i -> true);
+        ClusterSnapshot s = cluster.snapshot();
+        long leaders = s.members().values().stream().filter(m -> Member.LEADER.equals(m.role())).count();
+        long streaming = s.members().values().stream().filter(m -> "streaming".equals(m.state())).count();
+        assertThat(leaders).isEqualTo(1);
+        assertThat(streaming).isEqualTo(2);
+        try (Connection c = connect(leader()); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE acked (id int PRIMARY KEY)");
+        }
+        confirmed.addAll(write(0, 100));
+        for (int i = 0; i < 3; i++) {
+            if (i == leader()) continue;
+            int node = i;
+            await().atMost(BOUND).until(() -> ids(node).containsAll(confirmed));
+            try (Connection c = connect(node); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("node %d is a standby", node).isTrue();
+            }
+        }
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+    }
+
+    @Test
+    @Order(2)
+    void killingThePrimaryNodePromotesAStandbyWithEveryConfirmedWrite() throws Exception {
+        int old = leader();
+        confirmed.addAll(write(100, 300));
+        for (int i = 0; i < 3; i++) {
+            if (i == old) continue;
+            int node = i;
+            await().atMost(BOUND).until(() -> ids(node).containsAll(confirmed));
+        }
+        cluster.killNode(old);
+        killed = old;
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.leader().filter(l -> l != old).isPresent());
+        newLeader = leader();
+        List<Integer> after = new ArrayList<>();
+        await().atMost(BOUND).ignoreExceptions().until(() -> {
+            after.addAll(write(1000, 1010));
+            return true;
+        });
+        assertThat(ids(newLeader)).containsAll(confirmed).containsAll(after);
+        confirmed.addAll(after);
+        awaitHealthy(i -> i != old);
+        int other = 3 - old - newLeader;
+        await().atMost(BOUND).until(() -> ids(other).containsAll(after));
+    }
+
+    @Test
+    @Order(3)
+    void theOldPrimaryRejoinsAsAStandbyOnTheNewTimeline() throws Exception {
+        assertThat(killed).as("the failover step ran").isGreaterThanOrEqualTo(0);
+        cluster.start(killed);
+        cluster.agent(killed).ifPresent(p -> startedPids.add(p.pid()));
+        awaitHealthy(i -> true);
+        ClusterSnapshot s = cluster.snapshot();
+        Member back = s.members().get(cluster.name(killed));
+        Member lead = s.members().get(s.leader().holder());
+        assertThat(back.role()).isEqualTo(Member.REPLICA);
+        assertThat(back.state()).isEqualTo("streaming");
+        assertThat(back.upstream()).isEqualTo(lead.name());
+        await().atMost(BOUND).until(() -> cluster.snapshot().members().get(cluster.name(killed)).timeline() == lead.timeline());
+        assertThat(lead.timeline()).isEqualTo(2);
+        int node = killed;
+        await().atMost(BOUND).until(() -> ids(node).containsAll(confirmed));
+        cluster.postmaster(killed).ifPresent(h -> startedPids.add(h.pid()));
+    }
+
+    @Test
+    @Order(4)
+    void aPostgresCrashOnThePrimaryIsRestartedInPlace() throws Exception {
+        int lead = leader();
+        long before = cluster.postmaster(lead).orElseThrow().pid();
+        cluster.killPostgres(lead);
+        List<Integer> after = new ArrayList<>();
+        await().atMost(BOUND).ignoreExceptions().pollInterval(Duration.ofMillis(100)).until(() -> {
+            after.addAll(write(2000, 2010));
+            return true;
+        });
+        await().atMost(BOUND).until(() -> cluster.leader().isPresent());
+        assertThat(leader()).as("the same node leads").isEqualTo(lead);
+        long now = cluster.postmaster(lead).orElseThrow().pid();
+        startedPids.add(now);
+        assertThat(now).as("a new postmaster").isNotEqualTo(before);
+        assertThat(ids(lead)).containsAll(confirmed).containsAll(after);
+        awaitHealthy(i -> true);
+    }
+}
