@@ -88,7 +88,9 @@ public final class ConfigLoader {
                 best = c;
             }
         }
-        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+        if (bestDistance <= Math.max(2, key.length() / 3)) return best;
+        for (String c : candidates) if (key.startsWith(c) || c.startsWith(key)) return c;
+        return null;
     }
 
     private static int editDistance(String a, String b) {
