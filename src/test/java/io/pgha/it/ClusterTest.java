@@ -58,11 +58,14 @@ class ClusterTest {
     @AfterAll
     void stop() throws Exception {
         for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
-        cluster.close();
-        for (long pid : startedPids) {
-            assertThat(ProcessHandle.of(pid).filter(Processes::isRunning)).as("process %d left running", pid).isEmpty();
+        try {
+            cluster.close();
+            for (long pid : startedPids) {
+                assertThat(ProcessHandle.of(pid).filter(Processes::isRunning)).as("process %d left running", pid).isEmpty();
+            }
+        } finally {
+            cluster.deleteFiles();
         }
-        cluster.deleteFiles();
     }
 
     Connection connect(int node) throws SQLException, java.io.IOException {

@@ -1,0 +1,155 @@
+import io.pgha.demo.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Write unavailability across a failure of the primary, with a writer inserting a row every ~10 ms
+ * through the demo's multi-host connection string.
+ *
+ *   bench/run FailoverBench [--trials N] [--kill node|postgres] [--idle-rss]
+ *
+ * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
+ *                  the node is restarted and rejoins before the next trial.
+ * --kill postgres: kill -9 of the primary's postmaster alone; the agent restarts it.
+ * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
+ */
+public class FailoverBench {
+    record Ack(int id, long atNanos) {}
+
+    public static void main(String[] args) throws Exception {
+        int trials = 5;
+        String kill = "node";
+        boolean rss = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--trials" -> trials = Integer.parseInt(args[++i]);
+                case "--kill" -> kill = args[++i];
+                case "--idle-rss" -> rss = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (!kill.equals("node") && !kill.equals("postgres")) throw new IllegalArgumentException("--kill node|postgres");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, 35432, LocalCluster.defaultJavaCommand(), Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            try {
+                cluster.deleteFiles();
+            } catch (Exception ignored) {
+            }
+        }));
+        if (!cluster.busyPorts().isEmpty()) throw new IllegalStateException("ports busy: " + cluster.busyPorts());
+        cluster.writeConfigs();
+        long t0 = System.nanoTime();
+        cluster.startAll();
+        waitHealthy(cluster);
+        System.out.printf("start to one primary and two streaming standbys: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        if (rss) {
+            Thread.sleep(60_000);
+            for (int i = 0; i < 3; i++) {
+                long pid = cluster.agent(i).orElseThrow().pid();
+                String kb = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " ");
+                System.out.println("agent " + cluster.name(i) + " (pid " + pid + ") after 60 s idle: " + kb);
+            }
+            return;
+        }
+
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", cluster.superuserPassword());
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props)) {
+            c.createStatement().execute("CREATE TABLE bench (id int PRIMARY KEY, at timestamptz DEFAULT now())");
+        }
+        ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+        AtomicLong lastAck = new AtomicLong();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            int id = 0;
+            Connection c = null;
+            PreparedStatement ps = null;
+            while (!stop.get()) {
+                try {
+                    if (c == null) {
+                        Properties p = new Properties();
+                        p.putAll(props);
+                        p.setProperty("socketTimeout", "5");
+                        c = DriverManager.getConnection(cluster.jdbcUrl().replace("connectTimeout=2", "connectTimeout=1"), p);
+                        ps = c.prepareStatement("INSERT INTO bench (id) VALUES (?)");
+                    }
+                    ps.setInt(1, ++id);
+                    ps.executeUpdate();
+                    long now = System.nanoTime();
+                    acks.add(new Ack(id, now));
+                    lastAck.set(now);
+                    Thread.sleep(10);
+                } catch (Exception e) {
+                    try {
+                        if (c != null) c.close();
+                    } catch (Exception ignored) {
+                    }
+                    c = null;
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+
+        List<Double> gaps = new ArrayList<>();
+        for (int t = 1; t <= trials; t++) {
+            waitHealthy(cluster);
+            Thread.sleep(2000);
+            int leader = cluster.leader().orElseThrow();
+            long before = lastAck.get();
+            long killAt = System.nanoTime();
+            if (kill.equals("node")) cluster.killNode(leader);
+            else cluster.killPostgres(leader);
+            while (lastAck.get() < killAt) Thread.sleep(5);
+            long after = acks.stream().filter(a -> a.atNanos() > killAt).mapToLong(Ack::atNanos).min().orElseThrow();
+            double gap = (after - before) / 1e9;
+            gaps.add(gap);
+            System.out.printf("trial %d: kill -9 %s on %s, writes resumed on %s after %.2f s%n", t,
+                    kill.equals("node") ? "agent+postgres" : "postgres", cluster.name(leader),
+                    cluster.leader().map(cluster::name).orElse("?"), gap);
+            if (kill.equals("node")) cluster.start(leader);
+        }
+        waitHealthy(cluster);
+        Thread.sleep(500);
+        stop.set(true);
+        writer.join();
+        Set<Integer> present = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props);
+             ResultSet rs = c.createStatement().executeQuery("SELECT id FROM bench")) {
+            while (rs.next()) present.add(rs.getInt(1));
+        }
+        long lost = acks.stream().filter(a -> !present.contains(a.id())).count();
+        Collections.sort(gaps);
+        System.out.printf("write unavailability over %d trials (kill -9 %s): median %.2f s, min %.2f s, max %.2f s;"
+                        + " acknowledged writes %d, lost %d%n", trials, kill, gaps.get(gaps.size() / 2), gaps.get(0),
+                gaps.get(gaps.size() - 1), acks.size(), lost);
+    }
+
+    static void waitHealthy(LocalCluster cluster) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!cluster.healthy()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("cluster not healthy within 120 s");
+            Thread.sleep(50);
+        }
+    }
+}
