@@ -116,14 +116,16 @@ public class FailoverBench {
             waitHealthy(cluster);
             Thread.sleep(2000);
             int leader = cluster.leader().orElseThrow();
-            long before = lastAck.get();
-            long killAt = System.nanoTime();
             if (kill.equals("node")) cluster.killNode(leader);
             else cluster.killPostgres(leader);
+            long killAt = System.nanoTime(); // the postmaster is gone: nothing after this came from it
+            long before = acks.stream().mapToLong(Ack::atNanos).filter(a -> a <= killAt).max().orElseThrow();
             while (lastAck.get() < killAt) Thread.sleep(5);
-            long after = acks.stream().filter(a -> a.atNanos() > killAt).mapToLong(Ack::atNanos).min().orElseThrow();
+            long after = acks.stream().mapToLong(Ack::atNanos).filter(a -> a > killAt).min().orElseThrow();
             double gap = (after - before) / 1e9;
             gaps.add(gap);
+            long waitLeader = System.nanoTime() + 30_000_000_000L;
+            while (cluster.leader().isEmpty() && System.nanoTime() < waitLeader) Thread.sleep(20);
             System.out.printf("trial %d: kill -9 %s on %s, writes resumed on %s after %.2f s%n", t,
                     kill.equals("node") ? "agent+postgres" : "postgres", cluster.name(leader),
                     cluster.leader().map(cluster::name).orElse("?"), gap);

@@ -221,10 +221,13 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** kill -9 of node i's agent (its ZooKeeper peer dies with it) and of its PostgreSQL. */
+    /** kill -9 of node i's agent (its ZooKeeper peer dies with it) and of its PostgreSQL, at the same instant. */
     public void killNode(int i) throws InterruptedException {
         Optional<ProcessHandle> pm = postmaster(i);
-        killAgent(i);
+        Process agent = agents[i];
+        if (agent != null) agent.destroyForcibly();
+        pm.ifPresent(ProcessHandle::destroyForcibly);
+        if (agent != null) agent.waitFor(10, TimeUnit.SECONDS);
         pm.ifPresent(this::kill9);
     }
 

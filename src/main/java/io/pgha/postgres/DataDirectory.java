@@ -148,6 +148,17 @@ public final class DataDirectory {
         }
     }
 
+    /** The status line of postmaster.pid ("starting", "ready", "standby", ...) when it names {@code pid}. */
+    public String postmasterStatus(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            if (lines.size() < 8 || !lines.get(0).trim().equals(String.valueOf(pid))) return null;
+            return lines.get(7).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Invariant 5: a data directory is moved aside, never deleted. */
     public Path moveAside() throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

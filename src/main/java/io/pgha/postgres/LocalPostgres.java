@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalPostgres implements Postgres {
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
 
+    private static final long START_WAIT_NANOS = 60_000_000_000L;
+
     private final NodeConfig config;
     private final NodeConfig.Postgres pg;
     private final DataDirectory dir;
@@ -205,13 +207,36 @@ public final class LocalPostgres implements Postgres {
         } catch (IOException e) {
             throw new PostgresException("cannot write managed configuration: " + e.getMessage(), e);
         }
-        OsCommand.Result r = exec(List.of(bin("pg_ctl"), "start", "-D", dir.path().toString(), "-l",
-                dir.serverLog().toString(), "-w", "-t", "300", "-s"), 310_000);
-        if (!r.ok()) {
-            throw new PostgresException("pg_ctl start failed (exit " + r.exitCode() + "): " + r.output()
-                    + "\nserver log " + dir.serverLog() + ":\n" + dir.tailOfServerLog(15));
+        // the postmaster is the agent's own child, so its death is seen (and reaped) at once
+        Process p;
+        try {
+            p = os.builder(List.of(bin("postgres"), "-D", dir.path().toString()), true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.serverLog().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new PostgresException("cannot start postgres: " + e.getMessage(), e);
         }
-        log.info("PostgreSQL started as {}", upstream == null ? "primary" : "standby of " + upstream.name());
+        long deadline = System.nanoTime() + START_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new PostgresException("postgres exited at start (exit " + p.exitValue() + "); server log "
+                        + dir.serverLog() + ":\n" + dir.tailOfServerLog(8));
+            }
+            String status = dir.postmasterStatus(p.pid());
+            if ("ready".equals(status) || "standby".equals(status)) {
+                log.info("PostgreSQL started as {} (pid {})", upstream == null ? "primary" : "standby of " + upstream.name(), p.pid());
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PostgresException("interrupted while PostgreSQL starts");
+            }
+        }
+        log.warn("PostgreSQL (pid {}) is still starting after {} s; the loop watches it from here", p.pid(),
+                START_WAIT_NANOS / 1_000_000_000L);
     }
 
     private void writeManagedConfig(Upstream upstream) throws IOException {

@@ -31,8 +31,13 @@ public final class OsCommand {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    public Result run(List<String> command, long timeoutMillis) throws IOException {
+    /**
+     * A process for {@code command} as the OS user, in a clean environment; {@code newSession} detaches
+     * it from the agent's terminal and process group (a Ctrl-C meant for the agent must not reach it).
+     */
+    public ProcessBuilder builder(List<String> command, boolean newSession) {
         List<String> full = new ArrayList<>();
+        if (newSession) full.add("setsid");
         if (runningAsRoot() && !"root".equals(osUser)) {
             full.addAll(List.of("setpriv", "--reuid=" + osUser, "--regid=" + osUser, "--init-groups", "--"));
         }
@@ -42,7 +47,11 @@ public final class OsCommand {
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("PG"));
         env.put("LC_MESSAGES", "C");
-        Process p = pb.start();
+        return pb;
+    }
+
+    public Result run(List<String> command, long timeoutMillis) throws IOException {
+        Process p = builder(command, false).start();
         p.getOutputStream().close();
         var buffer = new java.io.ByteArrayOutputStream();
         Thread reader = Thread.ofVirtual().start(() -> {
