@@ -200,4 +200,91 @@ class ClusterTest {
         assertThat(ids(lead)).containsAll(confirmed).containsAll(after);
         awaitHealthy(i -> true);
     }
+
+    record Cli(int exit, String out, String err) {}
+
+    Cli pgha(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(LocalCluster.defaultJavaCommand());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes());
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Cli(p.exitValue(), out, err.get());
+    }
+
+    @Test
+    @Order(5)
+    void listPrintsTheClusterAsJson() throws Exception {
+        Cli r = pgha("list", "-c", cluster.configFile(0).toString(), "-o", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("cluster").asText()).isEqualTo("it");
+        assertThat(json.get("leader").asText()).isEqualTo(cluster.name(leader()));
+        assertThat(json.get("members")).hasSize(3);
+        for (var m : json.get("members")) {
+            assertThat(m.get("role").asText()).isIn("leader", "replica");
+            assertThat(m.get("state").asText()).isIn("running", "streaming");
+            assertThat(m.get("timeline").asLong()).isEqualTo(2);
+            assertThat(m.get("lag_bytes").isNumber()).isTrue();
+            for (String f : List.of("name", "host", "port", "api_url")) assertThat(m.has(f)).as(f).isTrue();
+        }
+        Cli table = pgha("list", "--dcs", cluster.zkConnect(), "--cluster", "it");
+        assertThat(table.out()).contains("Cluster: it").contains("| leader ").contains("streaming");
+    }
+
+    @Test
+    @Order(6)
+    void aRemovedMembersSlotIsDroppedButNotWhileItIsAlive() throws Exception {
+        int lead = leader();
+        try (var ghost = new io.pgha.dcs.ZookeeperStore(cluster.zkConnect(), "it", Duration.ofSeconds(5))) {
+            ghost.start(Duration.ofSeconds(30));
+            ghost.publish(new Member("ghost", "127.0.0.1", 1, "", Member.REPLICA, "streaming", 2, 0, false, 0,
+                    List.of(), null, System.currentTimeMillis()));
+            await().atMost(BOUND).until(() -> slots(lead).contains("ghost"));
+            Cli refused = pgha("remove", "ghost", "-c", cluster.configFile(0).toString());
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err()).contains("ghost's agent is running; stop it first");
+        }
+        await().atMost(BOUND).until(() -> !cluster.snapshot().isAlive("ghost"));
+        Cli removed = pgha("remove", "ghost", "-c", cluster.configFile(0).toString());
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        await().atMost(BOUND).until(() -> !slots(lead).contains("ghost"));
+        assertThat(slots(lead)).hasSize(2);
+    }
+
+    Set<String> slots(int node) throws Exception {
+        Set<String> out = new HashSet<>();
+        try (Connection c = connect(node); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT slot_name FROM pg_replication_slots")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(7)
+    void aPrimaryThatLosesTheStoreQuorumStopsTakingWritesAndTheClusterHealsAfterwards() throws Exception {
+        int lead = leader();
+        long pm = cluster.postmaster(lead).orElseThrow().pid();
+        for (int i = 0; i < 3; i++) if (i != lead) cluster.killNode(i);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(50))
+                .until(() -> ProcessHandle.of(pm).filter(Processes::isRunning).isEmpty());
+        for (int i = 0; i < 3; i++) {
+            if (i == lead) continue;
+            cluster.start(i);
+            cluster.agent(i).ifPresent(p -> startedPids.add(p.pid()));
+        }
+        awaitHealthy(i -> true);
+        List<Integer> after = write(3000, 3010);
+        int now = leader();
+        assertThat(ids(now)).containsAll(confirmed).containsAll(after);
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+    }
 }

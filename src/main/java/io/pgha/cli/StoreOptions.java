@@ -1,0 +1,49 @@
+package io.pgha.cli;
+
+import io.pgha.config.ConfigLoader;
+import io.pgha.config.ConfigException;
+import io.pgha.config.NodeConfig;
+import io.pgha.dcs.StoreException;
+import io.pgha.dcs.ZookeeperStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How a CLI command finds the cluster's store: a node's config, or a connect string and a name. */
+public final class StoreOptions {
+    @Option(names = {"-c", "--config"}, description = "a node's YAML config (gives the cluster and the store)")
+    Path config;
+
+    @Option(names = "--dcs", description = "ZooKeeper connect string host:port[,host:port...] (instead of -c)")
+    String dcs;
+
+    @Option(names = "--cluster", description = "cluster name (with --dcs)")
+    String cluster;
+
+    String clusterName() throws ConfigException {
+        return config != null ? ConfigLoader.load(config).cluster() : cluster;
+    }
+
+    ZookeeperStore connect() throws ConfigException, StoreException {
+        String connect;
+        String name;
+        if (config != null) {
+            NodeConfig c = ConfigLoader.load(config);
+            connect = c.dcs().zookeeper().connectString();
+            name = c.cluster();
+        } else if (dcs != null && cluster != null) {
+            connect = dcs;
+            name = cluster;
+        } else {
+            throw new UsageError("say which cluster: -c node.yaml, or --dcs host:port,... --cluster NAME");
+        }
+        ZookeeperStore store = new ZookeeperStore(connect, name, Duration.ofSeconds(10));
+        try {
+            store.start(Duration.ofSeconds(10));
+        } catch (StoreException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+}
