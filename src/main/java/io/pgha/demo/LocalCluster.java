@@ -54,12 +54,20 @@ public final class LocalCluster implements AutoCloseable {
         this.agents = new Process[nodes];
     }
 
+    /** A small footprint: the agent needs little heap, and one JIT tier is plenty for its loop. */
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms8m", "-Xmx48m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=25", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=96m", "-XX:-UsePerfData");
+
     /** The java command that starts an agent with this JVM's classpath and small-footprint settings. */
     public static List<String> defaultJavaCommand() {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return List.of(java, "-Xms16m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:-UsePerfData", "-cp", cp, "io.pgha.Main");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        String opts = System.getenv("PGHA_AGENT_JAVA_OPTS");
+        cmd.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : AGENT_JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", cp, "io.pgha.Main"));
+        return cmd;
     }
 
     public Path dir() {
@@ -201,7 +209,10 @@ public final class LocalCluster implements AutoCloseable {
         if (agents[i] != null && agents[i].isAlive()) throw new IllegalStateException(name(i) + " is running");
         List<String> cmd = new ArrayList<>(javaCommand);
         cmd.addAll(List.of("agent", "-c", configFile(i).toString()));
-        agents[i] = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // glibc's per-thread malloc arenas would cost the small agent more than its Java heap
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        agents[i] = pb
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog(i).toFile()))
                 .start();
