@@ -145,9 +145,20 @@ final class ConfigValidator {
         Long lag = raw.maximumLagOnFailover() == null ? null : parse("ha.maximum_lag_on_failover", raw.maximumLagOnFailover(), null, Units::bytes);
         Duration stream = parse("ha.standby_stream_timeout", raw.standbyStreamTimeout(), null, Units::duration);
         Duration wait = parse("ha.failover_wait", raw.failoverWait(), null, Units::duration);
+        boolean sync = d.synchronous();
+        if (raw.synchronousMode() != null) {
+            switch (raw.synchronousMode()) {
+                case "quorum" -> sync = true;
+                case "off" -> sync = false;
+                default -> problem("ha.synchronous_mode", "'" + raw.synchronousMode() + "' must be quorum or off");
+            }
+        }
+        int count = raw.synchronousNodeCount() == null ? d.synchronousNodeCount() : raw.synchronousNodeCount();
+        if (count < 1) problem("ha.synchronous_node_count", count + " must be at least 1");
         HaSettings s = new HaSettings(or(ttl, d.ttl()), or(loop, d.loopWait()), or(margin, d.fenceMargin()),
                 or(restart, d.postgresRestartTimeout()), lag == null ? d.maximumLagOnFailover() : lag,
-                or(stream, d.standbyStreamTimeout()), or(wait, d.failoverWait()));
+                or(stream, d.standbyStreamTimeout()), or(wait, d.failoverWait()), sync, Math.max(1, count),
+                Boolean.TRUE.equals(raw.synchronousStrict()));
         problems.addAll(timingProblems(s));
         return s;
     }

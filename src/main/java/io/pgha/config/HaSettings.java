@@ -14,6 +14,11 @@ import java.time.Duration;
  * @param maximumLagOnFailover   a standby further behind the last known primary position is not promoted
  * @param standbyStreamTimeout   a standby not streaming from the leader for this long is rewound
  * @param failoverWait           how long a candidate waits for its peers to publish their positions
+ *                               (asynchronous mode only: synchronous mode waits for the quorum)
+ * @param synchronous            quorum commit: a commit is acknowledged once {@code synchronousNodeCount}
+ *                               standbys of the recorded synchronous set have it
+ * @param synchronousNodeCount   k in {@code ANY k (...)}
+ * @param synchronousStrict      with no healthy standby, writes wait instead of going on unprotected
  */
 public record HaSettings(
         Duration ttl,
@@ -22,11 +27,20 @@ public record HaSettings(
         Duration postgresRestartTimeout,
         long maximumLagOnFailover,
         Duration standbyStreamTimeout,
-        Duration failoverWait) {
+        Duration failoverWait,
+        boolean synchronous,
+        int synchronousNodeCount,
+        boolean synchronousStrict) {
 
     public static HaSettings defaults() {
         return new HaSettings(Duration.ofMillis(3000), Duration.ofMillis(1000), Duration.ofMillis(400),
-                Duration.ofSeconds(10), 1024L * 1024, Duration.ofSeconds(15), Duration.ofMillis(1000));
+                Duration.ofSeconds(10), 1024L * 1024, Duration.ofSeconds(15), Duration.ofMillis(1000),
+                true, 1, false);
+    }
+
+    public HaSettings withSynchronous(boolean on, boolean strict) {
+        return new HaSettings(ttl, loopWait, fenceMargin, postgresRestartTimeout, maximumLagOnFailover,
+                standbyStreamTimeout, failoverWait, on, synchronousNodeCount, strict);
     }
 
     /**

@@ -43,7 +43,10 @@ record RawConfig(
             String postgresRestartTimeout,
             String maximumLagOnFailover,
             String standbyStreamTimeout,
-            String failoverWait) {}
+            String failoverWait,
+            String synchronousMode,
+            Integer synchronousNodeCount,
+            Boolean synchronousStrict) {}
 
     record RawTags(Boolean nofailover) {}
 }

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param lastLeader  the most recent lease ever taken (survives the lease's expiry), or null
  * @param members     every member record, alive or not
  * @param alive       members whose agent is connected to the store now
+ * @param sync        the synchronous set the leader recorded, or null when none was ever recorded
  */
 public record ClusterSnapshot(
         String initialized,
@@ -19,7 +20,8 @@ public record ClusterSnapshot(
         Lease leader,
         Lease lastLeader,
         Map<String, Member> members,
-        Set<String> alive) {
+        Set<String> alive,
+        SyncState sync) {
 
     public boolean isAlive(String name) {
         return alive.contains(name);

@@ -19,6 +19,9 @@ public interface Store extends AutoCloseable {
 
     void publish(Member member) throws StoreException;
 
+    /** Records the synchronous set; only the lease holder writes it. */
+    void writeSync(SyncState sync) throws StoreException;
+
     void removeMember(String name) throws StoreException;
 
     StoreHealth health();

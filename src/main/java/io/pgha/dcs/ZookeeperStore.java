@@ -133,7 +133,9 @@ public final class ZookeeperStore implements Store {
                 if (data != null) members.put(name, JSON.readValue(data, Member.class));
             }
             Set<String> alive = new HashSet<>(client.getChildren().forPath(root + "/alive"));
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive);
+            byte[] syncData = readOrNull(root + "/sync");
+            SyncState sync = syncData == null ? null : JSON.readValue(syncData, SyncState.class);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync);
         } catch (Exception e) {
             throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
         }
@@ -250,6 +252,20 @@ public final class ZookeeperStore implements Store {
             }
         } catch (Exception e) {
             throw new StoreException("cannot publish member state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeSync(SyncState sync) throws StoreException {
+        try {
+            byte[] data = JSON.writeValueAsBytes(sync);
+            try {
+                client.setData().forPath(root + "/sync", data);
+            } catch (KeeperException.NoNodeException e) {
+                client.create().forPath(root + "/sync", data);
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot record the synchronous set: " + e.getMessage(), e);
         }
     }
 

@@ -286,7 +286,7 @@ public final class LocalCluster implements AutoCloseable {
         return Optional.of(Integer.parseInt(s.leader().holder().substring(4)) - 1);
     }
 
-    /** One leader and every other member alive and streaming. */
+    /** One leader and every other member streaming from it, as the store and PostgreSQL itself both say. */
     public boolean healthy() {
         return healthy(n -> true);
     }
@@ -294,15 +294,40 @@ public final class LocalCluster implements AutoCloseable {
     public boolean healthy(Predicate<Integer> include) {
         try {
             ClusterSnapshot s = snapshot();
-            if (leader().isEmpty()) return false;
+            Optional<Integer> lead = leader();
+            if (lead.isEmpty()) return false;
+            List<String> expected = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
-                if (!include.test(i) || s.leader().holder().equals(name(i))) continue;
+                if (!include.test(i) || i == lead.get()) continue;
                 Member m = s.members().get(name(i));
                 if (m == null || !s.isAlive(name(i)) || !"streaming".equals(m.state())
                         || !s.leader().holder().equals(m.upstream())) return false;
+                expected.add(name(i));
             }
-            return true;
+            return primaryServes(lead.get(), expected);
         } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    /** Asks node i's PostgreSQL: a primary, with {@code standbys} streaming from it. */
+    private boolean primaryServes(int i, List<String> standbys) {
+        java.util.Properties p = new java.util.Properties();
+        try {
+            p.setProperty("user", "postgres");
+            p.setProperty("password", superuserPassword());
+            p.setProperty("connectTimeout", "2");
+            p.setProperty("socketTimeout", "5");
+            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + pgPort(i) + "/postgres", p);
+                 var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT pg_is_in_recovery(), ARRAY(SELECT application_name FROM pg_stat_replication"
+                         + " WHERE state = 'streaming')")) {
+                rs.next();
+                if (rs.getBoolean(1)) return false;
+                List<String> streaming = List.of((String[]) rs.getArray(2).getArray());
+                return streaming.containsAll(standbys);
+            }
+        } catch (IOException | java.sql.SQLException e) {
             return false;
         }
     }

@@ -4,7 +4,9 @@ import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.dcs.SyncState;
 import io.pgha.postgres.Lsn;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,6 +22,7 @@ final class CandidateRanking {
 
     static Decision decide(Observation o, ClusterSnapshot c, HaSettings s) {
         if (o.nofailover()) return new Decision.Wait("no leader, and this node is tagged nofailover");
+        if (s.synchronous() && c.sync() != null && !c.sync().members().isEmpty()) return quorum(o, c, c.sync());
         Lease last = c.lastLeader();
         long myLsn = o.pg().lsn();
         if (last != null) {
@@ -48,5 +51,36 @@ final class CandidateRanking {
         }
         return new Decision.AcquireLease("no leader, and this node is the most advanced healthy standby at "
                 + Lsn.format(myLsn));
+    }
+
+    /**
+     * Invariant 3: commits were acknowledged by k members of the recorded set S, so any |S|-k+1 of them
+     * include one that has every acknowledged commit. Promote the most advanced of at least that many,
+     * all reporting after the lease vanished; never anyone outside S, and never on a timeout.
+     */
+    private static Decision quorum(Observation o, ClusterSnapshot c, SyncState sync) {
+        List<String> set = sync.members();
+        if (!set.contains(o.me()))
+            return new Decision.Wait("not in the synchronous set " + set + ": promoting this node could lose acknowledged commits");
+        long token = c.lastLeader() == null ? 0 : c.lastLeader().token();
+        int needed = set.size() - Math.max(1, sync.quorum()) + 1;
+        long myLsn = o.pg().lsn();
+        int reported = 1;
+        String better = null;
+        for (String name : set) {
+            if (name.equals(o.me())) continue;
+            Member peer = c.members().get(name);
+            if (peer == null || !c.isAlive(name) || peer.lostLeaderToken() != token || !STANDBY_STATES.contains(peer.state()))
+                continue;
+            reported++;
+            int cmp = Long.compareUnsigned(peer.lsn(), myLsn);
+            if (cmp > 0 || (cmp == 0 && peer.name().compareTo(o.me()) < 0)) better = peer.name() + " (" + Lsn.format(peer.lsn()) + ")";
+        }
+        if (reported < needed)
+            return new Decision.Wait("waiting until " + needed + " members of the synchronous set " + set
+                    + " report their WAL position (" + reported + " have)");
+        if (better != null) return new Decision.Wait(better + " is a better candidate than this node at " + Lsn.format(myLsn));
+        return new Decision.AcquireLease("no leader; this node is in the synchronous set and the most advanced of "
+                + reported + " reporting members at " + Lsn.format(myLsn));
     }
 }

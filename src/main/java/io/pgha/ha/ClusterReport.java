@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The cluster as {@code pgha list} shows it (and {@code -o json} prints it). */
-public record ClusterReport(String cluster, String leader, List<Row> members) {
+public record ClusterReport(String cluster, String leader, List<Row> members, String warning) {
 
     public record Row(String name, String host, int port, String role, String state, long timeline,
-                      Long lagBytes, String apiUrl) {}
+                      Long lagBytes, String apiUrl, boolean synchronous) {}
 
     public static ClusterReport of(String cluster, ClusterSnapshot s) {
         String leader = s.leader() == null ? null : s.leader().holder();
@@ -25,9 +25,14 @@ public record ClusterReport(String cluster, String leader, List<Row> members) {
             Long lag = null;
             if (!isLeader && lead != null && alive && Member.REPLICA.equals(m.role())) lag = Lsn.lag(lead.lsn(), m.lsn());
             if (isLeader) lag = 0L;
-            rows.add(new Row(m.name(), m.host(), m.port(), role, state, m.timeline(), lag, m.apiUrl()));
+            boolean sync = !isLeader && s.sync() != null && s.sync().members().contains(m.name());
+            rows.add(new Row(m.name(), m.host(), m.port(), role, state, m.timeline(), lag, m.apiUrl(), sync));
         }
-        return new ClusterReport(cluster, leader, rows);
+        String warning = null;
+        if (leader == null) warning = "no leader: nobody accepts writes";
+        else if (s.sync() != null && s.sync().members().isEmpty() && leader.equals(s.sync().leader()))
+            warning = "no synchronous standby: commits are acknowledged by " + leader + " alone";
+        return new ClusterReport(cluster, leader, rows, warning);
     }
 
     public String table() {
@@ -35,7 +40,7 @@ public record ClusterReport(String cluster, String leader, List<Row> members) {
         List<String[]> cells = new ArrayList<>();
         cells.add(head);
         for (Row r : members) {
-            cells.add(new String[] {r.name(), r.host() + ":" + r.port(), r.role(), r.state(),
+            cells.add(new String[] {r.name(), r.host() + ":" + r.port(), r.synchronous() ? "sync " + r.role() : r.role(), r.state(),
                     r.timeline() == 0 ? "" : String.valueOf(r.timeline()), r.lagBytes() == null ? "unknown" : String.valueOf(r.lagBytes())});
         }
         int[] w = new int[head.length];
@@ -53,6 +58,7 @@ public record ClusterReport(String cluster, String leader, List<Row> members) {
             if (r == 0) sb.append(sep).append('\n');
         }
         sb.append(sep).append('\n');
+        if (warning != null) sb.append("WARNING: ").append(warning).append('\n');
         return sb.toString();
     }
 

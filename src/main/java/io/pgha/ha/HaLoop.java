@@ -7,11 +7,14 @@ import io.pgha.dcs.Member;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.StoreHealth;
+import io.pgha.dcs.SyncState;
 import io.pgha.postgres.ManagedFiles;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.Processes;
+import io.pgha.postgres.SyncNames;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,6 +56,7 @@ public final class HaLoop implements AutoCloseable {
     private boolean rewindFailed;
     private ProcessHandle watchedPostmaster;
     private TreeSet<String> reconciledMembers;
+    private boolean warnedUnprotected;
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this.me = me;
@@ -91,7 +95,8 @@ public final class HaLoop implements AutoCloseable {
     private PgStatus quickStatus() {
         boolean running = pg.postmaster().isPresent();
         boolean standby = pg.isStandbyConfigured();
-        return new PgStatus(true, running, false, standby, 0, 0, false, null, 0, standby, java.util.List.of());
+        return new PgStatus(true, running, false, standby, 0, 0, false, null, 0, standby, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), 0);
     }
 
     public void run() {
@@ -141,7 +146,7 @@ public final class HaLoop implements AutoCloseable {
             log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
             lastReason = d.reason();
         }
-        act(d, view);
+        act(d, view, status);
     }
 
     /** Wakes the loop within ~100 ms of the postmaster's death (onExit waits for the zombie to be reaped). */
@@ -184,11 +189,14 @@ public final class HaLoop implements AutoCloseable {
                 b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis()));
     }
 
-    private void act(Decision d, ClusterSnapshot view) {
+    private void act(Decision d, ClusterSnapshot view, PgStatus status) {
         try {
             switch (d) {
                 case Decision.Wait w -> { }
-                case Decision.Lead l -> reconcile(view, false);
+                case Decision.Lead l -> {
+                    reconcile(view, false);
+                    reconcileSync(view, status);
+                }
                 case Decision.Bootstrap b -> bootstrap(view);
                 case Decision.Clone c -> {
                     pg.cloneFrom(c.leader());
@@ -265,6 +273,38 @@ public final class HaLoop implements AutoCloseable {
         }
         if (store.acquireLease(me.name())) log.info("took the lease: this node is the primary");
         again();
+    }
+
+    /** Walks the synchronous set toward the streaming standbys, one safe step at a time. */
+    private void reconcileSync(ClusterSnapshot view, PgStatus status) throws StoreException, PostgresException {
+        List<String> streaming = status.streamingStandbys().stream().filter(view::isAlive).toList();
+        SyncState recorded = view.sync();
+        SyncNames inPostgres = new SyncNames(status.syncQuorum(), status.syncStandbys());
+        for (int i = 0; i < 4; i++) {
+            SyncPlanner.Step step = SyncPlanner.next(me.name(), recorded, inPostgres, streaming, settings);
+            switch (step) {
+                case SyncPlanner.Step.None n -> {
+                    warnIfUnprotected(recorded);
+                    return;
+                }
+                case SyncPlanner.Step.WriteStore w -> {
+                    store.writeSync(w.state());
+                    recorded = w.state();
+                }
+                case SyncPlanner.Step.WritePostgres w -> {
+                    pg.setSynchronousStandbys(w.names());
+                    inPostgres = w.names();
+                }
+            }
+        }
+    }
+
+    private void warnIfUnprotected(SyncState recorded) {
+        boolean unprotected = settings.synchronous() && (recorded == null || recorded.members().isEmpty());
+        if (unprotected && !warnedUnprotected) {
+            log.warn("NO SYNCHRONOUS STANDBY: commits are acknowledged by this primary alone until a standby streams again");
+        }
+        warnedUnprotected = unprotected;
     }
 
     /** Slots and pg_hba follow the member list; done again only when that list or the slots change. */

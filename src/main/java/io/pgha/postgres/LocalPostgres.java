@@ -64,7 +64,7 @@ public final class LocalPostgres implements Postgres {
         boolean standbySignal = dir.standbySignal();
         if (dir.postmaster().isEmpty()) {
             closeConnection();
-            return new PgStatus(true, false, false, standbySignal, 0, 0, false, null, 0, standbySignal, List.of());
+            return new PgStatus(true, false, false, standbySignal, 0, 0, false, null, 0, standbySignal, List.of(), List.of(), List.of(), 0);
         }
         try {
             Connection c = connection();
@@ -103,12 +103,24 @@ public final class LocalPostgres implements Postgres {
                         "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY 1")) {
                     while (rs.next()) slots.add(rs.getString(1));
                 }
+                List<String> streamingStandbys = new ArrayList<>();
+                SyncNames sync = SyncNames.NONE;
+                if (!recovery) {
+                    try (ResultSet rs = st.executeQuery(
+                            "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1")) {
+                        while (rs.next()) streamingStandbys.add(rs.getString(1));
+                    }
+                    try (ResultSet rs = st.executeQuery("SHOW synchronous_standby_names")) {
+                        rs.next();
+                        sync = SyncNames.parse(rs.getString(1));
+                    }
+                }
                 return new PgStatus(true, true, true, recovery, timeline, lsn, streaming, upHost, upPort,
-                        standbySignal, List.copyOf(slots));
+                        standbySignal, List.copyOf(slots), List.copyOf(streamingStandbys), sync.members(), sync.quorum());
             }
         } catch (SQLException | IOException e) {
             closeConnection();
-            return new PgStatus(true, true, false, standbySignal, 0, 0, false, null, 0, standbySignal, List.of());
+            return new PgStatus(true, true, false, standbySignal, 0, 0, false, null, 0, standbySignal, List.of(), List.of(), List.of(), 0);
         }
     }
 
@@ -414,6 +426,18 @@ public final class LocalPostgres implements Postgres {
         } catch (IOException | SQLException e) {
             closeConnection();
             throw new PostgresException("cannot reconcile slots and pg_hba: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void setSynchronousStandbys(SyncNames names) throws PostgresException {
+        try (Statement st = connection().createStatement()) {
+            st.execute("ALTER SYSTEM SET synchronous_standby_names = '" + names.format().replace("'", "''") + "'");
+            st.execute("SELECT pg_reload_conf()");
+            log.info("synchronous_standby_names = '{}'", names.format());
+        } catch (IOException | SQLException e) {
+            closeConnection();
+            throw new PostgresException("cannot set synchronous_standby_names: " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.List;
  * @param upstreamHost  where a standby's WAL receiver streams from (null when not streaming)
  * @param standbySignal the data directory starts as a standby (standby.signal)
  * @param slots         physical replication slots on this server
+ * @param streamingStandbys primary: application names of the standbys streaming from it now
+ * @param syncStandbys  primary: the members named in synchronous_standby_names
+ * @param syncQuorum    primary: k of {@code ANY k (...)}, 0 when synchronous replication is off
  */
 public record PgStatus(
         boolean hasData,
@@ -27,10 +30,13 @@ public record PgStatus(
         String upstreamHost,
         int upstreamPort,
         boolean standbySignal,
-        List<String> slots) {
+        List<String> slots,
+        List<String> streamingStandbys,
+        List<String> syncStandbys,
+        int syncQuorum) {
 
     public static PgStatus noData() {
-        return new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of());
+        return new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of(), List.of(), List.of(), 0);
     }
 
     public boolean isPrimary() {

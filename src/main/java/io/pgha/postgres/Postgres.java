@@ -45,6 +45,9 @@ public interface Postgres {
 
     String systemIdentifier() throws PostgresException;
 
+    /** Primary: sets synchronous_standby_names (persisted, reloaded; no restart). */
+    void setSynchronousStandbys(SyncNames names) throws PostgresException;
+
     /** The member the local standby is configured to stream from (null: none, or not known since start). */
     String following();
 }

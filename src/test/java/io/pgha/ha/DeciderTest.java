@@ -31,7 +31,7 @@ class DeciderTest {
     static final PgStatus STARTING_PRIMARY = pg(true, false, false, false, 0, false);
 
     static PgStatus pg(boolean running, boolean accepting, boolean recovery, boolean streaming, long lsn, boolean signal) {
-        return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of());
+        return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of(), List.of(), List.of(), 0);
     }
 
     static PgStatus standbyAt(long lsn) {
@@ -67,6 +67,12 @@ class DeciderTest {
         Lease last;
         final Map<String, Member> members = new HashMap<>();
         final Set<String> alive = new TreeSet<>();
+        io.pgha.dcs.SyncState sync;
+
+        View sync(String leader, int quorum, String... members) {
+            sync = new io.pgha.dcs.SyncState(leader, List.of(members), quorum);
+            return this;
+        }
 
         View leader(String name, long token) {
             leader = new Lease(name, token);
@@ -98,7 +104,7 @@ class DeciderTest {
         }
 
         ClusterSnapshot build() {
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync);
         }
     }
 
@@ -343,5 +349,44 @@ class DeciderTest {
         Decision d = decide(node("b", STOPPED_STANDBY), v);
         assertThat(d).isInstanceOf(Decision.StartStandby.class);
         assertThat(((Decision.StartStandby) d).leader()).isNull();
+    }
+
+    // ================================================================ synchronous quorum (invariant 3)
+
+    @Test
+    void onlyAMemberOfTheRecordedSynchronousSetMayBePromoted() {
+        View v = cluster().lastLeader("a", 7).sync("a", 1, "b")
+                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
+                .member("c", "replica", "in archive recovery", 9000, 7, List.of());
+        Decision c = decide(node("c", standbyAt(9000)), v);
+        assertThat(c).isInstanceOf(Decision.Wait.class);
+        assertThat(c.reason()).contains("not in the synchronous set");
+        assertThat(decide(node("b", standbyAt(4000)), v)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void withAnyOneOfTwoBothMustReportAndTheMostAdvancedWins() {
+        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
+                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
+        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("b", standbyAt(4000)), v).reason()).contains("c (0/1388) is a better candidate");
+    }
+
+    @Test
+    void synchronousModeNeverPromotesOnATimeoutWithoutTheQuorum() {
+        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
+                .member("b", "replica", "streaming", 9000, 0, List.of())
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of()).dead("b");
+        Decision d = decide(node("c", standbyAt(5000)).leaderlessFor(60_000), v);
+        assertThat(d).isInstanceOf(Decision.Wait.class);
+        assertThat(d.reason()).contains("waiting until 2 members of the synchronous set");
+    }
+
+    @Test
+    void anEmptySynchronousSetFallsBackToTheAsynchronousRule() {
+        View v = cluster().lastLeader("a", 7).sync("a", 0)
+                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
+        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
     }
 }
