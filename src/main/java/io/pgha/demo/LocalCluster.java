@@ -70,6 +70,11 @@ public final class LocalCluster implements AutoCloseable {
         return cmd;
     }
 
+    /** ZooKeeper needs an odd quorum: three peers, or one when the cluster has fewer than three nodes. */
+    private int zkPeers() {
+        return nodes >= 3 ? 3 : 1;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -112,7 +117,7 @@ public final class LocalCluster implements AutoCloseable {
 
     public String zkConnect() {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < Math.min(nodes, 3); i++) hosts.add(HOST + ":" + (portBase + 100 + i));
+        for (int i = 0; i < zkPeers(); i++) hosts.add(HOST + ":" + (portBase + 100 + i));
         return String.join(",", hosts);
     }
 
@@ -160,7 +165,7 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(dir.resolve("pgpass"), "*:*:*:postgres:" + superuserPassword() + "\n");
         Files.setPosixFilePermissions(dir.resolve("pgpass"), PosixFilePermissions.fromString("rw-------"));
         StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < Math.min(nodes, 3); i++) {
+        for (int i = 0; i < zkPeers(); i++) {
             peers.append("      - {name: ").append(name(i)).append(", host: ").append(HOST)
                     .append(", client_port: ").append(portBase + 100 + i)
                     .append(", quorum_port: ").append(portBase + 200 + i)
@@ -247,6 +252,15 @@ public final class LocalCluster implements AutoCloseable {
         if (p != null && p.isAlive()) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM to node i's agent: it stops its PostgreSQL and releases the lease, then exits. */
+    public void stopAgent(int i) throws InterruptedException {
+        Process p = agents[i];
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException(name(i) + "'s agent did not stop within 60 s");
         }
     }
 

@@ -70,7 +70,7 @@ public final class Decider {
                 if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
                 if (!leader.name().equals(o.following()))
                     return new Decision.Follow(up, "following the new leader " + leader.name());
-                if (pg.streaming()) return new Decision.Wait("streaming from " + leader.name());
+                if (streamsFrom(pg, leader)) return new Decision.Wait("streaming from " + leader.name());
                 if (o.millisSince(o.notStreamingSinceNanos()) >= s.standbyStreamTimeout().toMillis())
                     return new Decision.Rewind(up, "not streaming from " + leader.name() + " for "
                             + s.standbyStreamTimeout().toMillis() + " ms: the timelines may have diverged");
@@ -109,6 +109,11 @@ public final class Decider {
     /** A running PostgreSQL that is not configured as a standby may be a primary. */
     static boolean mayAcceptWrites(PgStatus pg) {
         return pg.running() && (pg.accepting() ? !pg.inRecovery() : !pg.standbySignal());
+    }
+
+    /** Streaming on the leader's timeline; a standby past the fork point connects but never catches up. */
+    public static boolean streamsFrom(PgStatus pg, Member leader) {
+        return pg.streaming() && pg.timeline() >= leader.timeline();
     }
 
     static Upstream upstream(Member m) {

@@ -133,8 +133,10 @@ public final class HaLoop implements AutoCloseable {
         Lease lease = view == null ? null : view.leader();
         boolean iLead = lease != null && lease.holder().equals(me.name());
         pgDownSince = iLead && !(status.running() && status.accepting()) ? (pgDownSince == 0 ? now : pgDownSince) : 0;
-        boolean followingLeader = lease != null && !iLead && status.running() && status.inRecovery();
-        notStreamingSince = followingLeader && !status.streaming() ? (notStreamingSince == 0 ? now : notStreamingSince) : 0;
+        Member leaderRecord = lease == null || iLead ? null : view.members().get(lease.holder());
+        boolean followingLeader = leaderRecord != null && status.running() && status.inRecovery();
+        notStreamingSince = followingLeader && !Decider.streamsFrom(status, leaderRecord)
+                ? (notStreamingSince == 0 ? now : notStreamingSince) : 0;
         leaderlessSince = view != null && lease == null ? (leaderlessSince == 0 ? now : leaderlessSince) : 0;
 
         if (view != null) publish(status, view);

@@ -294,6 +294,11 @@ public final class LocalPostgres implements Postgres {
                 rs.next();
                 if (!rs.getBoolean(1)) throw new PostgresException("pg_promote did not finish within 60 s");
             }
+            // pg_control must name the new timeline at once: pg_rewind reads it from here, and an old
+            // primary rewound against a stale one would be told "no rewind required" and never follow
+            try (Statement st = connection().createStatement()) {
+                st.execute("CHECKPOINT");
+            }
             writeManagedConfig(null);
         } catch (IOException | SQLException e) {
             closeConnection();

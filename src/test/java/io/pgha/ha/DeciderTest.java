@@ -251,6 +251,16 @@ class DeciderTest {
     }
 
     @Test
+    void aStandbyStreamingOnAnOlderTimelineThanTheLeaderIsNotHealthy() {
+        View v = cluster().leader("b", 2);
+        v.members.put("b", new Member("b", "h", 1, "u", "leader", "running", 2, 100, false, 0, List.of(), null, 0));
+        v.alive.add("b");
+        long limit = S.standbyStreamTimeout().toMillis();
+        assertThat(decide(node("c", STANDBY_STREAMING).following("b").notStreamingFor(limit), v))
+                .as("timeline 1 standby behind a timeline 2 leader").isInstanceOf(Decision.Rewind.class);
+    }
+
+    @Test
     void stoppedFormerPrimaryIsRewoundBeforeItFollows() {
         View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
         assertThat(decide(node("a", STOPPED_PRIMARY), v)).isInstanceOf(Decision.Rewind.class);

@@ -64,7 +64,7 @@ class ClusterTest {
                 assertThat(ProcessHandle.of(pid).filter(Processes::isRunning)).as("process %d left running", pid).isEmpty();
             }
         } finally {
-            cluster.deleteFiles();
+            if (!Boolean.getBoolean("pgha.keep")) cluster.deleteFiles();
         }
     }
 

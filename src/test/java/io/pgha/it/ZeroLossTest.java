@@ -1,0 +1,162 @@
+package io.pgha.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.demo.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * DESIGN.md invariant 3 under fire: a client writes continuously and logs every acknowledged commit
+ * while the primary node is killed with kill -9 again and again; not one acknowledged commit may be
+ * missing on the final primary. Synchronous quorum is the default, so nothing is configured for it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ZeroLossTest {
+    static final Duration BOUND = Duration.ofSeconds(90);
+    LocalCluster cluster;
+    Properties props;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-zeroloss-");
+        cluster = new LocalCluster(dir, "zeroloss", 3, 29432, LocalCluster.defaultJavaCommand(), Map.of());
+        assertThat(cluster.busyPorts()).isEmpty();
+        cluster.writeConfigs();
+        cluster.startAll();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", cluster.superuserPassword());
+        props.setProperty("socketTimeout", "10");
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE acked (id int PRIMARY KEY)");
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            cluster.close();
+        } finally {
+            if (!Boolean.getBoolean("pgha.keep")) cluster.deleteFiles();
+        }
+    }
+
+    Set<Integer> idsOnPrimary() throws Exception {
+        Set<Integer> out = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM acked")) {
+            while (rs.next()) out.add(rs.getInt(1));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void theLeaderRecordsBothStandbysAsItsSynchronousQuorum() throws Exception {
+        int lead = cluster.leader().orElseThrow();
+        var sync = cluster.snapshot().sync();
+        assertThat(sync.leader()).isEqualTo(cluster.name(lead));
+        assertThat(sync.members()).hasSize(2).doesNotContain(cluster.name(lead));
+        assertThat(sync.quorum()).isEqualTo(1);
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW synchronous_standby_names")) {
+            rs.next();
+            assertThat(rs.getString(1)).startsWith("ANY 1 (").contains(sync.members().get(0)).contains(sync.members().get(1));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void noAcknowledgedCommitIsLostAcrossFiveKillsOfThePrimaryNode() throws Exception {
+        ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger next = new AtomicInteger();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            Connection c = null;
+            while (!stop.get()) {
+                try {
+                    if (c == null) c = DriverManager.getConnection(cluster.jdbcUrl(), props);
+                    int id = next.incrementAndGet();
+                    try (var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
+                        ps.setInt(1, id);
+                        ps.executeUpdate();
+                    }
+                    acked.add(id);
+                } catch (Exception e) {
+                    try {
+                        if (c != null) c.close();
+                    } catch (Exception ignored) {
+                        // the connection is gone either way
+                    }
+                    c = null;
+                }
+            }
+        });
+        try {
+            for (int round = 0; round < 5; round++) {
+                await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+                int before = acked.size();
+                await().atMost(BOUND).until(() -> acked.size() > before + 50);
+                int old = cluster.leader().orElseThrow();
+                cluster.killNode(old);
+                await().atMost(BOUND).pollInterval(Duration.ofMillis(50))
+                        .until(() -> cluster.leader().filter(l -> l != old).isPresent());
+                int afterKill = acked.size();
+                await().atMost(BOUND).until(() -> acked.size() > afterKill + 20);
+                cluster.start(old);
+            }
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        } finally {
+            stop.set(true);
+            writer.join(30_000);
+        }
+        Set<Integer> present = idsOnPrimary();
+        List<Integer> missing = new ArrayList<>();
+        for (int id : acked) if (!present.contains(id)) missing.add(id);
+        assertThat(acked.size()).isGreaterThan(350);
+        assertThat(missing).as("acknowledged commits missing on the final primary").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void withOneStandbyStoppedWritesContinueAndTheSetShrinksToTheOther() throws Exception {
+        int lead = cluster.leader().orElseThrow();
+        int gone = (lead + 1) % 3;
+        int other = 3 - lead - gone;
+        cluster.stopAgent(gone);
+        await().atMost(BOUND).until(() -> cluster.snapshot().sync().members().equals(List.of(cluster.name(other))));
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("INSERT INTO acked VALUES (-1)")).isEqualTo(1);
+        }
+        String table = io.pgha.ha.ClusterReport.of("zeroloss", cluster.snapshot()).table();
+        assertThat(table).contains("agent down").contains("sync replica").doesNotContain("WARNING");
+        cluster.start(gone);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        await().atMost(BOUND).until(() -> cluster.snapshot().sync().members().size() == 2);
+    }
+}
