@@ -35,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
                     throw new UsageError("--dir " + base + " is not empty: name a new or empty directory");
             }
         }
-        LocalCluster cluster = new LocalCluster(base, "demo", 3, port, LocalCluster.defaultJavaCommand(), Map.of());
+        LocalCluster cluster = new LocalCluster(base, "demo", 3, port, LocalCluster.privateJavaCommand(base.resolve("lib")), Map.of());
         List<String> busy = cluster.busyPorts();
         if (!busy.isEmpty()) {
             if (dir == null) Files.deleteIfExists(base);

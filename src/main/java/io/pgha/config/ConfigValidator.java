@@ -170,12 +170,10 @@ final class ConfigValidator {
             out.add("ha.ttl: " + s.ttl().toMillis() + "ms is outside 1s..60s");
         if (s.fenceMargin().toMillis() < 100)
             out.add("ha.fence_margin: " + s.fenceMargin().toMillis() + "ms is too short to stop PostgreSQL; use at least 100ms");
-        if (s.fenceAfterSuspension().toMillis() < 100) {
-            long minTtl = (s.fenceMargin().toMillis() + 100) * 3;
-            out.add("ha.ttl: " + s.ttl().toMillis() + "ms leaves " + s.fencingBudget().toMillis()
-                    + "ms between a lost store connection and the lease's expiry, not enough for ha.fence_margin "
-                    + s.fenceMargin().toMillis() + "ms plus 100ms: raise ha.ttl to at least " + minTtl
-                    + "ms or lower ha.fence_margin");
+        if (s.fenceMargin().multipliedBy(2).compareTo(s.ttl()) > 0) {
+            out.add("ha.fence_margin: " + s.fenceMargin().toMillis() + "ms is more than half of ha.ttl ("
+                    + s.ttl().toMillis() + "ms): the primary would stop at the first hiccup of the store; raise ha.ttl to at least "
+                    + s.fenceMargin().multipliedBy(2).toMillis() + "ms or lower ha.fence_margin");
         }
         if (s.loopWait().toMillis() < 100 || s.loopWait().compareTo(s.ttl()) >= 0)
             out.add("ha.loop_wait: " + s.loopWait().toMillis() + "ms must be at least 100ms and shorter than ha.ttl ("

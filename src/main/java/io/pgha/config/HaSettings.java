@@ -44,15 +44,10 @@ public record HaSettings(
     }
 
     /**
-     * A ZooKeeper client declares its connection lost after two thirds of the session timeout without
-     * an answer; the server expires the session at the full timeout. What is left is the fencing budget.
+     * The store expires the session (and the lease) no sooner than the session timeout after the latest
+     * request it answered was sent; a primary that has not reached it since then stops this much earlier.
      */
-    public Duration fencingBudget() {
-        return ttl.minus(ttl.multipliedBy(2).dividedBy(3));
-    }
-
-    /** Time after losing the store connection at which a primary must stop accepting writes. */
-    public Duration fenceAfterSuspension() {
-        return fencingBudget().minus(fenceMargin);
+    public Duration fenceAfterLastContact() {
+        return ttl.minus(fenceMargin);
     }
 }

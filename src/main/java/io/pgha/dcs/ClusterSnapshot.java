@@ -13,6 +13,7 @@ import java.util.Set;
  * @param members     every member record, alive or not
  * @param alive       members whose agent is connected to the store now
  * @param sync        the synchronous set the leader recorded, or null when none was ever recorded
+ * @param switchover  a planned hand-over in progress, or null
  */
 public record ClusterSnapshot(
         String initialized,
@@ -21,7 +22,13 @@ public record ClusterSnapshot(
         Lease lastLeader,
         Map<String, Member> members,
         Set<String> alive,
-        SyncState sync) {
+        SyncState sync,
+        Switchover switchover) {
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, null);
+    }
 
     public boolean isAlive(String name) {
         return alive.contains(name);

@@ -24,6 +24,16 @@ public interface Store extends AutoCloseable {
 
     void removeMember(String name) throws StoreException;
 
+    /** Writes (or replaces) the planned switchover. */
+    void writeSwitchover(Switchover switchover) throws StoreException;
+
+    void clearSwitchover() throws StoreException;
+
+    /** Appends one promotion to the cluster's history. */
+    void addHistory(HistoryEntry entry) throws StoreException;
+
+    java.util.List<HistoryEntry> history() throws StoreException;
+
     StoreHealth health();
 
     /** Called (on a store thread) on any change in the cluster's keys or the connection. */

@@ -39,10 +39,20 @@ public final class ZookeeperStore implements Store {
     private final String root;
     private final CuratorCache cache;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private volatile StoreHealth health = new StoreHealth(false, false, System.nanoTime());
+    private volatile boolean connected;
+    private volatile boolean sessionLost;
+    private volatile long lastContactNanos = System.nanoTime();
+    private final java.util.concurrent.ScheduledExecutorService heartbeat =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "store-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+    private final long heartbeatMillis;
 
     public ZookeeperStore(String connectString, String cluster, Duration sessionTimeout) {
         this.root = "/pgha/" + cluster;
+        this.heartbeatMillis = Math.max(50, sessionTimeout.toMillis() / 10);
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
@@ -78,13 +88,33 @@ public final class ZookeeperStore implements Store {
             throw new StoreException("cannot prepare " + root + " in ZooKeeper: " + e.getMessage(), e);
         }
         cache.start();
+        heartbeat.scheduleWithFixedDelay(this::beat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A cheap round trip, so the agent knows when the store last heard from it (fencing counts from there). */
+    private void beat() {
+        if (!connected) return;
+        long sent = System.nanoTime();
+        try {
+            client.getZookeeperClient().getZooKeeper().exists(root, false);
+            lastContactNanos = sent;
+        } catch (Exception e) {
+            // the connection listener reports the loss
+        }
     }
 
     private void onConnectionState(ConnectionState state) {
         switch (state) {
-            case CONNECTED, RECONNECTED -> health = StoreHealth.ok();
-            case SUSPENDED -> health = new StoreHealth(false, false, System.nanoTime());
-            case LOST -> health = new StoreHealth(false, true, health.connected() ? System.nanoTime() : health.suspendedAtNanos());
+            case CONNECTED, RECONNECTED -> {
+                lastContactNanos = System.nanoTime();
+                sessionLost = false;
+                connected = true;
+            }
+            case SUSPENDED -> connected = false;
+            case LOST -> {
+                connected = false;
+                sessionLost = true;
+            }
             default -> { }
         }
         log.info("ZooKeeper connection {}", state);
@@ -102,7 +132,7 @@ public final class ZookeeperStore implements Store {
 
     @Override
     public StoreHealth health() {
-        return health;
+        return new StoreHealth(connected, sessionLost, lastContactNanos);
     }
 
     @Override
@@ -135,7 +165,9 @@ public final class ZookeeperStore implements Store {
             Set<String> alive = new HashSet<>(client.getChildren().forPath(root + "/alive"));
             byte[] syncData = readOrNull(root + "/sync");
             SyncState sync = syncData == null ? null : JSON.readValue(syncData, SyncState.class);
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync);
+            byte[] swData = readOrNull(root + "/switchover");
+            Switchover switchover = swData == null ? null : JSON.readValue(swData, Switchover.class);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover);
         } catch (Exception e) {
             throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
         }
@@ -257,15 +289,51 @@ public final class ZookeeperStore implements Store {
 
     @Override
     public void writeSync(SyncState sync) throws StoreException {
+        write("/sync", sync, "cannot record the synchronous set");
+    }
+
+    @Override
+    public void writeSwitchover(Switchover switchover) throws StoreException {
+        write("/switchover", switchover, "cannot record the switchover");
+    }
+
+    @Override
+    public void clearSwitchover() throws StoreException {
         try {
-            byte[] data = JSON.writeValueAsBytes(sync);
+            client.delete().quietly().forPath(root + "/switchover");
+        } catch (Exception e) {
+            throw new StoreException("cannot clear the switchover: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void addHistory(HistoryEntry entry) throws StoreException {
+        List<HistoryEntry> all = new java.util.ArrayList<>(history());
+        all.add(entry);
+        write("/history", all, "cannot record the promotion in the history");
+    }
+
+    @Override
+    public List<HistoryEntry> history() throws StoreException {
+        try {
+            byte[] data = readOrNull(root + "/history");
+            if (data == null) return List.of();
+            return List.of(JSON.readValue(data, HistoryEntry[].class));
+        } catch (Exception e) {
+            throw new StoreException("cannot read the history: " + e.getMessage(), e);
+        }
+    }
+
+    private void write(String relative, Object value, String what) throws StoreException {
+        try {
+            byte[] data = JSON.writeValueAsBytes(value);
             try {
-                client.setData().forPath(root + "/sync", data);
+                client.setData().forPath(root + relative, data);
             } catch (KeeperException.NoNodeException e) {
-                client.create().forPath(root + "/sync", data);
+                client.create().forPath(root + relative, data);
             }
         } catch (Exception e) {
-            throw new StoreException("cannot record the synchronous set: " + e.getMessage(), e);
+            throw new StoreException(what + ": " + e.getMessage(), e);
         }
     }
 
@@ -280,6 +348,7 @@ public final class ZookeeperStore implements Store {
 
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         cache.close();
         client.close();
     }

@@ -61,8 +61,31 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The java command that starts an agent with this JVM's classpath and small-footprint settings. */
     public static List<String> defaultJavaCommand() {
+        return javaCommand(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    }
+
+    /**
+     * Copies this JVM's jars into {@code libDir} and returns the command that starts agents from there,
+     * so rebuilding the project while the cluster runs cannot pull classes out from under its agents.
+     */
+    public static List<String> privateJavaCommand(Path libDir) throws IOException {
+        Files.createDirectories(libDir);
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isRegularFile(p)) {
+                Path copy = libDir.resolve(p.getFileName());
+                Files.copy(p, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                entries.add(copy.toString());
+            } else {
+                entries.add(entry);
+            }
+        }
+        return javaCommand(String.join(java.io.File.pathSeparator, entries));
+    }
+
+    private static List<String> javaCommand(String cp) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java));
         String opts = System.getenv("PGHA_AGENT_JAVA_OPTS");
         cmd.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : AGENT_JVM_OPTIONS);

@@ -5,6 +5,8 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreHealth;
+import io.pgha.dcs.Switchover;
+import io.pgha.postgres.Lsn;
 import io.pgha.postgres.ManagedFiles;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Upstream;
@@ -47,8 +49,16 @@ public final class Decider {
 
         // 3. This node holds the lease: be the primary, or give the lease up.
         if (iLead) {
-            if (pg.running() && pg.accepting() && !pg.inRecovery())
+            if (pg.running() && pg.accepting() && !pg.inRecovery()) {
+                Switchover sw = c.switchover();
+                if (sw != null && o.me().equals(sw.leader()) && sw.shutdownLsn() == 0 && o.nowMillis() >= sw.scheduledAtMillis()
+                        && !expired(sw, o.nowMillis(), s)) {
+                    SwitchoverCheck.Result check = SwitchoverCheck.check(c, o.me(), sw.candidate(), s);
+                    if (check.ok()) return new Decision.HandOver(check.candidate(), "switchover: handing the lease to " + check.candidate());
+                    return new Decision.Lead("switchover to " + sw.candidate() + " postponed: " + String.join("; ", check.problems()));
+                }
                 return new Decision.Lead("healthy primary holding the lease");
+            }
             if (pg.running() && pg.accepting())
                 return new Decision.Promote("holding the lease as a standby: promoting");
             if (o.millisSince(o.pgDownSinceNanos()) >= s.postgresRestartTimeout().toMillis())
@@ -86,6 +96,22 @@ public final class Decider {
         // 5. Nobody holds the lease.
         Lease last = c.lastLeader();
         boolean lastWasMe = last != null && last.holder().equals(o.me());
+        Switchover sw = c.switchover();
+        if (sw != null && sw.shutdownLsn() != 0) {
+            if (expired(sw, o.nowMillis(), s)) {
+                if (lastWasMe)
+                    return new Decision.AcquireLease("the switchover to " + sw.candidate() + " did not finish: taking the lease back");
+            } else if (o.me().equals(sw.candidate())) {
+                if (pg.running() && pg.accepting() && pg.inRecovery() && Long.compareUnsigned(pg.lsn(), sw.shutdownLsn()) > 0)
+                    return new Decision.AcquireLease("switchover: this node has received all of " + sw.leader()
+                            + "'s WAL (past " + Lsn.format(sw.shutdownLsn()) + ")");
+                return new Decision.Wait("switchover: waiting to receive " + sw.leader() + "'s WAL past " + Lsn.format(sw.shutdownLsn()));
+            } else if (!pg.running() && pg.standbySignal()) {
+                return new Decision.StartStandby(null, "switchover from " + sw.leader() + " to " + sw.candidate() + " in progress");
+            } else {
+                return new Decision.Wait("switchover from " + sw.leader() + " to " + sw.candidate() + " in progress");
+            }
+        }
         if (!pg.running()) {
             if (lastWasMe && !pg.standbySignal())
                 return new Decision.AcquireLease("this node held the lease last and nobody took it since: re-taking it");
@@ -99,11 +125,20 @@ public final class Decider {
         return CandidateRanking.decide(o, c, s);
     }
 
+    /** A hand-over not finished long after it was asked for is abandoned and normal election resumes. */
+    public static boolean expired(Switchover sw, long nowMillis, HaSettings s) {
+        return nowMillis - Math.max(sw.requestedAtMillis(), sw.scheduledAtMillis()) > switchoverTimeoutMillis(s);
+    }
+
+    public static long switchoverTimeoutMillis(HaSettings s) {
+        return 30_000 + 2 * s.ttl().toMillis();
+    }
+
     /** Invariant 1: stop accepting writes before the lease can expire in the store. */
     public static boolean mustFence(StoreHealth store, boolean mayAcceptWrites, long nowNanos, HaSettings s) {
         if (store.connected() || !mayAcceptWrites) return false;
         if (store.sessionLost()) return true;
-        return (nowNanos - store.suspendedAtNanos()) / 1_000_000 >= s.fenceAfterSuspension().toMillis();
+        return (nowNanos - store.lastContactNanos()) / 1_000_000 >= s.fenceAfterLastContact().toMillis();
     }
 
     /** A running PostgreSQL that is not configured as a standby may be a primary. */

@@ -40,5 +40,8 @@ public sealed interface Decision {
     /** Move the data directory aside and clone the leader anew. */
     record Reinit(Upstream leader, String reason) implements Decision {}
 
+    /** Planned switchover: stop cleanly, record where the WAL ends, mark as standby, release the lease. */
+    record HandOver(String candidate, String reason) implements Decision {}
+
     record Wait(String reason) implements Decision {}
 }

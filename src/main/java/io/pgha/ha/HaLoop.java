@@ -8,6 +8,8 @@ import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.StoreHealth;
 import io.pgha.dcs.SyncState;
+import io.pgha.dcs.Switchover;
+import io.pgha.dcs.HistoryEntry;
 import io.pgha.postgres.ManagedFiles;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
@@ -57,6 +59,8 @@ public final class HaLoop implements AutoCloseable {
     private ProcessHandle watchedPostmaster;
     private TreeSet<String> reconciledMembers;
     private boolean warnedUnprotected;
+    private volatile long failovers;
+    private volatile List<HistoryEntry> history = List.of();
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this.me = me;
@@ -74,8 +78,9 @@ public final class HaLoop implements AutoCloseable {
         wakeUp();
         StoreHealth h = store.health();
         if (!h.connected()) {
-            long delay = h.sessionLost() ? 0 : settings.fenceAfterSuspension().toMillis();
-            fencer.schedule(this::fenceIfNeeded, delay, TimeUnit.MILLISECONDS);
+            long deadline = h.lastContactNanos() + settings.fenceAfterLastContact().toNanos();
+            long delay = h.sessionLost() ? 0 : Math.max(0, deadline - System.nanoTime());
+            fencer.schedule(this::fenceIfNeeded, delay, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -142,7 +147,7 @@ public final class HaLoop implements AutoCloseable {
         if (view != null) publish(status, view);
 
         Observation o = new Observation(me.name(), status, pg.following(), health, now, pgDownSince,
-                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover());
+                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis());
         Decision d = Decider.decide(o, view, settings);
         if (!d.reason().equals(lastReason)) {
             log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
@@ -198,7 +203,13 @@ public final class HaLoop implements AutoCloseable {
                 case Decision.Lead l -> {
                     reconcile(view, false);
                     reconcileSync(view, status);
+                    Switchover sw = view.switchover();
+                    if (sw != null && Decider.expired(sw, System.currentTimeMillis(), settings)) {
+                        log.warn("switchover to {} abandoned: it did not happen in time", sw.candidate());
+                        store.clearSwitchover();
+                    }
                 }
+                case Decision.HandOver h -> handOver(view.switchover(), h.candidate());
                 case Decision.Bootstrap b -> bootstrap(view);
                 case Decision.Clone c -> {
                     pg.cloneFrom(c.leader());
@@ -212,8 +223,11 @@ public final class HaLoop implements AutoCloseable {
                     }
                 }
                 case Decision.Promote p -> {
+                    long forkLsn = status.lsn();
                     pg.promote();
+                    failovers++;
                     log.info("promoted: this node is the primary");
+                    recordPromotion(view, forkLsn);
                     reconcile(store.snapshot(), true);
                     again();
                 }
@@ -275,6 +289,28 @@ public final class HaLoop implements AutoCloseable {
         }
         if (store.acquireLease(me.name())) log.info("took the lease: this node is the primary");
         again();
+    }
+
+    /** Stop cleanly (walsenders hand every WAL byte to the standbys first), then let the candidate take over. */
+    private void handOver(Switchover sw, String candidate) throws PostgresException, StoreException {
+        log.info("switchover: stopping PostgreSQL cleanly to hand over to {}", candidate);
+        pg.stop(false);
+        long end = pg.checkpointLocation();
+        pg.markStandby();
+        store.writeSwitchover(new Switchover(me.name(), candidate, sw.scheduledAtMillis(), sw.requestedAtMillis(), end));
+        store.releaseLease(me.name());
+        log.info("switchover: released the lease; WAL ends at {}", io.pgha.postgres.Lsn.format(end));
+        again();
+    }
+
+    private void recordPromotion(ClusterSnapshot view, long forkLsn) throws StoreException {
+        Switchover sw = view.switchover();
+        String reason = sw != null && me.name().equals(sw.candidate()) ? "switchover from " + sw.leader()
+                : "failover" + (view.lastLeader() != null ? " from " + view.lastLeader().holder() : "");
+        if (sw != null) store.clearSwitchover();
+        PgStatus now = pg.observe();
+        store.addHistory(new HistoryEntry(now.timeline(), forkLsn, System.currentTimeMillis(), me.name(), reason));
+        history = store.history();
     }
 
     /** Walks the synchronous set toward the streaming standbys, one safe step at a time. */

@@ -16,6 +16,7 @@ import io.pgha.postgres.PgStatus;
  * @param leaderlessSinceNanos when the lease was first seen empty (0: somebody holds it)
  * @param rewindFailed        the last pg_rewind said rewinding is impossible
  * @param nofailover          this node must never be promoted
+ * @param nowMillis           wall-clock time, for scheduled switchovers only (never for fencing)
  */
 public record Observation(
         String me,
@@ -27,7 +28,8 @@ public record Observation(
         long notStreamingSinceNanos,
         long leaderlessSinceNanos,
         boolean rewindFailed,
-        boolean nofailover) {
+        boolean nofailover,
+        long nowMillis) {
 
     long millisSince(long sinceNanos) {
         return sinceNanos == 0 ? 0 : (nowNanos - sinceNanos) / 1_000_000;

@@ -448,11 +448,29 @@ public final class LocalPostgres implements Postgres {
 
     @Override
     public String systemIdentifier() throws PostgresException {
+        return controlData("Database system identifier");
+    }
+
+    @Override
+    public long checkpointLocation() throws PostgresException {
+        return Lsn.parse(controlData("Latest checkpoint location"));
+    }
+
+    private String controlData(String field) throws PostgresException {
         OsCommand.Result r = exec(List.of(bin("pg_controldata"), "-D", dir.path().toString()), 30_000);
         if (!r.ok()) throw new PostgresException("pg_controldata failed: " + r.output());
-        return r.output().lines().filter(l -> l.startsWith("Database system identifier:"))
+        return r.output().lines().filter(l -> l.startsWith(field + ":"))
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
-                .orElseThrow(() -> new PostgresException("pg_controldata printed no system identifier"));
+                .orElseThrow(() -> new PostgresException("pg_controldata printed no " + field));
+    }
+
+    @Override
+    public synchronized void markStandby() throws PostgresException {
+        try {
+            dir.writePrivate(dir.path().resolve("standby.signal"), "");
+        } catch (IOException e) {
+            throw new PostgresException("cannot write standby.signal: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -45,6 +45,12 @@ public interface Postgres {
 
     String systemIdentifier() throws PostgresException;
 
+    /** Where the WAL of a cleanly stopped server ends: its last checkpoint's location (pg_controldata). */
+    long checkpointLocation() throws PostgresException;
+
+    /** Marks a stopped former primary to start as a standby next time (standby.signal). */
+    void markStandby() throws PostgresException;
+
     /** Primary: sets synchronous_standby_names (persisted, reloaded; no restart). */
     void setSynchronousStandbys(SyncNames names) throws PostgresException;
 

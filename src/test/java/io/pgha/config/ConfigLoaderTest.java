@@ -91,8 +91,9 @@ class ConfigLoaderTest {
 
     @Test
     void timingThatBreaksFencingIsRefusedWithTheFix() {
-        String msg = problems(GOOD + "ha:\n  ttl: 1s\n  fence_margin: 400ms\n");
-        assertThat(msg).contains("ha.ttl: 1000ms leaves 333ms").contains("raise ha.ttl to at least 1500ms");
+        String msg = problems(GOOD + "ha:\n  ttl: 1s\n  loop_wait: 500ms\n  fence_margin: 600ms\n");
+        assertThat(msg).contains("ha.fence_margin: 600ms is more than half of ha.ttl (1000ms)")
+                .contains("raise ha.ttl to at least 1200ms");
     }
 
     @Test

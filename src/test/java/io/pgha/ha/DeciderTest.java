@@ -20,6 +20,7 @@ class DeciderTest {
     static final HaSettings S = HaSettings.defaults();
     static final long NOW = 1_000_000_000_000L;
     static final long MS = 1_000_000L;
+    static final long WALL = 1_800_000_000_000L;
 
     // ---- local PostgreSQL states
     static final PgStatus NO_DATA = PgStatus.noData();
@@ -43,7 +44,7 @@ class DeciderTest {
                long leaderlessSince, boolean rewindFailed, boolean nofailover) {
         Observation build() {
             return new Observation(me, pg, following, store, NOW, pgDownSince, notStreamingSince, leaderlessSince,
-                    rewindFailed, nofailover);
+                    rewindFailed, nofailover, WALL);
         }
 
         Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
@@ -68,6 +69,12 @@ class DeciderTest {
         final Map<String, Member> members = new HashMap<>();
         final Set<String> alive = new TreeSet<>();
         io.pgha.dcs.SyncState sync;
+        io.pgha.dcs.Switchover switchover;
+
+        View switchover(String leader, String candidate, long shutdownLsn, long requestedAt) {
+            switchover = new io.pgha.dcs.Switchover(leader, candidate, 0, requestedAt, shutdownLsn);
+            return this;
+        }
 
         View sync(String leader, int quorum, String... members) {
             sync = new io.pgha.dcs.SyncState(leader, List.of(members), quorum);
@@ -104,7 +111,7 @@ class DeciderTest {
         }
 
         ClusterSnapshot build() {
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover);
         }
     }
 
@@ -119,8 +126,8 @@ class DeciderTest {
     // ================================================================ store connection and fencing
 
     @Test
-    void primaryFencesOnceTheStoreIsUnreachableLongerThanTheFencingBudgetAllows() {
-        long budget = S.fenceAfterSuspension().toMillis();
+    void primaryFencesOnceTheStoreHasNotAnsweredForTheTtlLessTheMargin() {
+        long budget = S.fenceAfterLastContact().toMillis();
         var early = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - (budget - 1) * MS));
         var late = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - budget * MS));
         assertThat(decide(early, cluster())).isInstanceOf(Decision.Wait.class);
@@ -146,8 +153,8 @@ class DeciderTest {
     }
 
     @Test
-    void fencingBudgetIsAThirdOfTheTtlLessTheMargin() {
-        assertThat(S.fenceAfterSuspension().toMillis()).isEqualTo(3000 - 2000 - 400);
+    void fencingCountsFromTheLastAnsweredRequestAndEndsAMarginBeforeTheSessionCanExpire() {
+        assertThat(S.fenceAfterLastContact().toMillis()).isEqualTo(3000 - 400);
         assertThat(Decider.mustFence(StoreHealth.ok(), true, NOW, S)).isFalse();
         assertThat(Decider.mustFence(new StoreHealth(false, true, NOW), false, NOW, S)).isFalse();
     }
@@ -398,5 +405,59 @@ class DeciderTest {
         View v = cluster().lastLeader("a", 7).sync("a", 0)
                 .member("c", "replica", "in archive recovery", 5000, 7, List.of());
         assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    // ================================================================ planned switchover
+
+    static View healthyTrio() {
+        return cluster().leader("a", 7).sync("a", 1, "b", "c")
+                .member("a", "leader", "running", 5000, 0, List.of("b", "c"))
+                .member("b", "replica", "streaming", 5000, 0, List.of())
+                .member("c", "replica", "streaming", 4990, 0, List.of());
+    }
+
+    @Test
+    void leaderHandsOverToAFitCandidate() {
+        View v = healthyTrio();
+        v.members.put("b", new Member("b", "127.0.0.1", 5432, "u", "replica", "streaming", 1, 5000, false, 0, List.of(), "a", 0));
+        v.switchover("a", "b", 0, WALL);
+        Decision d = decide(node("a", PRIMARY), v);
+        assertThat(d).isInstanceOf(Decision.HandOver.class);
+        assertThat(((Decision.HandOver) d).candidate()).isEqualTo("b");
+    }
+
+    @Test
+    void leaderPostponesAHandOverToAnUnfitCandidateAndSaysWhy() {
+        View v = healthyTrio().switchover("a", "c", 0, WALL);
+        Decision d = decide(node("a", PRIMARY), v);
+        assertThat(d).isInstanceOf(Decision.Lead.class);
+        assertThat(d.reason()).contains("postponed").contains("c: not streaming from a");
+    }
+
+    @Test
+    void candidatePromotesOnlyOnceItHasTheOldPrimarysLastWal() {
+        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c").switchover("a", "b", 5000, WALL)
+                .member("b", "replica", "in archive recovery", 5000, 7, List.of())
+                .member("c", "replica", "in archive recovery", 9000, 7, List.of());
+        assertThat(decide(node("b", standbyAt(5000)), v)).isInstanceOf(Decision.Wait.class);
+        assertThat(decide(node("b", standbyAt(5040)), v)).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("c", standbyAt(9000)), v).reason()).contains("switchover from a to b in progress");
+    }
+
+    @Test
+    void oldPrimaryStartsAsAStandbyDuringTheHandOverAndTakesTheLeaseBackIfItNeverFinishes() {
+        View v = cluster().lastLeader("a", 7).switchover("a", "b", 5000, WALL);
+        assertThat(decide(node("a", STOPPED_STANDBY), v)).isInstanceOf(Decision.StartStandby.class);
+        View late = cluster().lastLeader("a", 7).switchover("a", "b", 5000, WALL - 120_000);
+        assertThat(decide(node("a", standbyAt(5040)), late)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void switchoverCheckNamesWhatEachMemberLacks() {
+        View v = healthyTrio().dead("b");
+        var r = SwitchoverCheck.check(v.build(), null, null, S);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.problems()).containsExactly("b: its agent is down", "c: not streaming from a (state: streaming)");
+        assertThat(SwitchoverCheck.check(v.build(), "x", null, S).problems()).containsExactly("x is not the leader; a is");
     }
 }

@@ -120,7 +120,8 @@ class AgentStartupTest {
 
     @Test
     void timingThatBreaksFencingIsRefused() throws Exception {
-        assertRefused(agent(config("", "ha:\n  ttl: 1s\n  loop_wait: 500ms\n")), "ha.ttl: 1000ms leaves", "raise ha.ttl");
+        assertRefused(agent(config("", "ha:\n  ttl: 1s\n  loop_wait: 500ms\n  fence_margin: 600ms\n")),
+                "ha.fence_margin: 600ms is more than half of ha.ttl", "raise ha.ttl");
     }
 
     @Test

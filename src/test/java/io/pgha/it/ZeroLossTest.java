@@ -159,4 +159,87 @@ class ZeroLossTest {
         await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
         await().atMost(BOUND).until(() -> cluster.snapshot().sync().members().size() == 2);
     }
+
+    record Cli(int exit, String out, String err) {}
+
+    Cli pgha(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(LocalCluster.defaultJavaCommand());
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("pgha-cli-", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            return new Cli(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void switchoverUnderWritesLosesNothingAndTheOldPrimaryFollowsWithoutRewind() throws Exception {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        int old = cluster.leader().orElseThrow();
+        long rewindsBefore = Files.readString(cluster.agentLog(old)).lines().filter(l -> l.contains("Rewind:")).count();
+        ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger next = new AtomicInteger(1_000_000);
+        Thread writer = Thread.ofPlatform().start(() -> {
+            Connection c = null;
+            while (!stop.get()) {
+                try {
+                    if (c == null) c = DriverManager.getConnection(cluster.jdbcUrl(), props);
+                    int id = next.incrementAndGet();
+                    try (var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
+                        ps.setInt(1, id);
+                        ps.executeUpdate();
+                    }
+                    acked.add(id);
+                } catch (Exception e) {
+                    try {
+                        if (c != null) c.close();
+                    } catch (Exception ignored) {
+                        // gone either way
+                    }
+                    c = null;
+                }
+            }
+        });
+        Cli r;
+        try {
+            await().atMost(BOUND).until(() -> acked.size() > 50);
+            r = pgha("switchover", "-c", cluster.configFile(0).toString());
+            int afterSwitch = acked.size();
+            await().atMost(BOUND).until(() -> acked.size() > afterSwitch + 50);
+        } finally {
+            stop.set(true);
+            writer.join(30_000);
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("is the primary");
+        int now = cluster.leader().orElseThrow();
+        assertThat(now).isNotEqualTo(old);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        Set<Integer> present = idsOnPrimary();
+        assertThat(acked.stream().filter(id -> !present.contains(id)).toList()).as("lost in the switchover").isEmpty();
+        long rewindsAfter = Files.readString(cluster.agentLog(old)).lines().filter(l -> l.contains("Rewind:")).count();
+        assertThat(rewindsAfter).as("the old primary followed without pg_rewind").isEqualTo(rewindsBefore);
+        assertThat(Files.readString(cluster.agentLog(old))).doesNotContain("moved data directory");
+    }
+
+    @Test
+    @Order(5)
+    void switchoverToAStoppedCandidateIsRefusedWithTheReason() throws Exception {
+        int lead = cluster.leader().orElseThrow();
+        int down = (lead + 1) % 3;
+        cluster.stopAgent(down);
+        await().atMost(BOUND).until(() -> !cluster.snapshot().isAlive(cluster.name(down)));
+        Cli r = pgha("switchover", "--candidate", cluster.name(down), "-c", cluster.configFile(lead).toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("switchover refused: " + cluster.name(down) + ": its agent is down");
+        assertThat(cluster.leader()).contains(lead);
+        cluster.start(down);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+    }
 }
