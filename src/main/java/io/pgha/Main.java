@@ -4,6 +4,7 @@ import io.pgha.cli.AgentCommand;
 import io.pgha.cli.DemoCommand;
 import io.pgha.cli.ListCommand;
 import io.pgha.cli.RemoveCommand;
+import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.SwitchoverCommand;
 import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "pgha", mixinStandardHelpOptions = true, version = "pgha 0.1.0",
         description = "High availability for self-managed PostgreSQL.",
-        subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class, DemoCommand.class})
+        subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
+                HaproxyConfigCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

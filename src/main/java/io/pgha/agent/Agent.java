@@ -31,13 +31,17 @@ public final class Agent {
         log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
         store.start(Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
-        var identity = new HaLoop.Identity(config.name(), config.host(), config.postgres().port(), config.api().url(),
-                config.tags().nofailover());
+        var identity = new HaLoop.Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
+                config.api().url(), config.tags().nofailover());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha());
+        Routing routing = new Routing(config, loop::state, new ClusterAdmin(store, config.ha()));
+        routing.start();
+        loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: PostgreSQL is stopped and the lease released");
             loop.close();
+            routing.close();
             try {
                 loopThread.join(10_000);
                 pg.stop(false);

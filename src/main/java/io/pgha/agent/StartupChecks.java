@@ -47,6 +47,14 @@ public final class StartupChecks {
         }
         secretFile("postgres.superuser_password_file", pg.superuserPasswordFile(), problems);
         secretFile("postgres.replication_password_file", pg.replicationPasswordFile(), problems);
+        secretFile("api.token_file", config.api().tokenFile(), problems);
+        secretFile("api.password_file", config.api().passwordFile(), problems);
+        if (config.dns() != null) secretFile("dns.tsig_secret_file", config.dns().tsigSecretFile(), problems);
+        portFree("api.listen", config.api().host(), config.api().port(), problems);
+        if (config.proxy().enabled()) {
+            portFree("proxy.read_write_port", config.proxy().listen(), config.proxy().readWritePort(), problems);
+            portFree("proxy.read_only_port", config.proxy().listen(), config.proxy().readOnlyPort(), problems);
+        }
 
         DataDirectory dir = new DataDirectory(pg.dataDir(), pg.osUser());
         switch (dir.state(config.cluster())) {
@@ -73,14 +81,14 @@ public final class StartupChecks {
     private static void secretFile(String field, Path file, List<String> problems) {
         if (file == null) return;
         if (!Files.isReadable(file)) {
-            problems.add(field + ": " + file + " does not exist or cannot be read: create it with the password on one line, mode 0600");
+            problems.add(field + ": " + file + " does not exist or cannot be read: create it with the secret on one line, mode 0600");
             return;
         }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ))
                 problems.add(field + ": " + file + " is readable by other users: chmod 600 " + file);
-            if (Files.readString(file).isBlank()) problems.add(field + ": " + file + " is empty: put the password in it");
+            if (Files.readString(file).isBlank()) problems.add(field + ": " + file + " is empty: put the secret in it");
         } catch (IOException e) {
             problems.add(field + ": cannot read " + file + ": " + e.getMessage());
         }

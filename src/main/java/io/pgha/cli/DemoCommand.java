@@ -16,7 +16,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--port", defaultValue = "15432",
-            description = "first PostgreSQL port (default ${DEFAULT-VALUE}); ZooKeeper uses port+100.., the API port+400..")
+            description = "first PostgreSQL port (default ${DEFAULT-VALUE}); ZooKeeper uses port+100..port+399, the"
+                    + " REST API port+400.., the read-write proxy port+500.., the read-only proxy port+600..")
     int port;
 
     @Option(names = "--keep", description = "keep the demo's data directories after it stops")
@@ -83,8 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("%nready in %.1f s: one primary and two streaming standbys%n%n", secs);
         System.out.print(io.pgha.ha.ClusterReport.of("demo", cluster.snapshot()).table());
         System.out.println();
-        System.out.println("connect (any node; libpq finds the primary):");
+        System.out.println("connect through pgha's proxy (every node forwards to the primary):");
+        System.out.println("  PGPASSFILE=" + base.resolve("pgpass") + " psql '" + cluster.proxyUrl() + "'");
+        System.out.println("or straight to PostgreSQL (libpq finds the primary):");
         System.out.println("  PGPASSFILE=" + base.resolve("pgpass") + " psql '" + cluster.connectionUrl() + "'");
+        System.out.println("health checks (Patroni-compatible): curl -s http://127.0.0.1:" + cluster.apiPort(0) + "/cluster");
         System.out.println("show the cluster:");
         System.out.println("  " + me + " list --dcs " + cluster.zkConnect() + " --cluster demo");
         System.out.println("  " + me + " list -c " + cluster.configFile(0));

@@ -84,24 +84,70 @@ final class ConfigValidator {
         NodeConfig.Dcs dcs = dcs(raw.dcs(), name, dataDir);
         HaSettings ha = ha(raw.ha());
         var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()));
-        return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, source);
+        return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, proxy(raw.proxy(), host),
+                dns(raw.dns(), host), callbacks(raw.callbacks()), source);
+    }
+
+    private NodeConfig.Proxy proxy(RawConfig.RawProxy raw, String host) {
+        if (raw == null) return new NodeConfig.Proxy(true, host, 5000, 5001);
+        int rw = port("proxy.read_write_port", raw.readWritePort(), 5000);
+        int ro = port("proxy.read_only_port", raw.readOnlyPort(), 5001);
+        if (rw == ro) problem("proxy.read_only_port", ro + " is also proxy.read_write_port; use two ports");
+        return new NodeConfig.Proxy(raw.enabled() == null || raw.enabled(), raw.listen() != null ? raw.listen() : host, rw, ro);
+    }
+
+    private NodeConfig.Dns dns(RawConfig.RawDns raw, String host) {
+        if (raw == null) return null;
+        String server = required("dns.server", raw.server(), "the address of the DNS server that takes the updates");
+        String zone = required("dns.zone", raw.zone(), "the zone the record lives in, e.g. db.example.com");
+        String record = required("dns.record", raw.record(), "the name that points at the primary, e.g. primary");
+        String key = required("dns.tsig_key_name", raw.tsigKeyName(), "the TSIG key's name as the DNS server knows it");
+        String secret = required("dns.tsig_secret_file", raw.tsigSecretFile(), "a file (mode 0600) holding the TSIG secret (base64)");
+        int ttl = raw.ttl() == null ? 5 : raw.ttl();
+        if (ttl < 0) problem("dns.ttl", ttl + " must not be negative");
+        java.time.Duration every = parse("dns.reassert_interval", raw.reassertInterval(), "60s", Units::duration);
+        return new NodeConfig.Dns(server, port("dns.port", raw.port(), 53), zone, record, ttl, key,
+                raw.tsigAlgorithm() != null ? raw.tsigAlgorithm() : "hmac-sha256", secret == null ? null : Path.of(secret),
+                raw.target() != null ? raw.target() : host, every);
+    }
+
+    private NodeConfig.Callbacks callbacks(RawConfig.RawCallbacks raw) {
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        if (raw == null) return new NodeConfig.Callbacks(Map.of(), java.time.Duration.ofSeconds(10));
+        putCallback(commands, "on_start", raw.onStart());
+        putCallback(commands, "on_stop", raw.onStop());
+        putCallback(commands, "on_role_change", raw.onRoleChange());
+        return new NodeConfig.Callbacks(Map.copyOf(commands), parse("callbacks.timeout", raw.timeout(), "10s", Units::duration));
+    }
+
+    private void putCallback(Map<String, List<String>> commands, String event, List<String> argv) {
+        if (argv == null) return;
+        if (argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank())
+            problem("callbacks." + event, "must name a program and its arguments, e.g. [/usr/local/bin/vip, --move]");
+        else if (!Path.of(argv.get(0)).isAbsolute())
+            problem("callbacks." + event, "'" + argv.get(0) + "' must be an absolute path (callbacks run without a shell)");
+        else commands.put(event, List.copyOf(argv));
     }
 
     private NodeConfig.Api api(RawConfig.RawApi raw, String host) {
         String listen = raw != null && raw.listen() != null ? raw.listen() : (host == null ? "127.0.0.1" : host) + ":8008";
+        Path token = raw == null || raw.tokenFile() == null ? null : Path.of(raw.tokenFile());
+        String user = raw == null ? null : raw.username();
+        Path password = raw == null || raw.passwordFile() == null ? null : Path.of(raw.passwordFile());
+        if ((user == null) != (password == null))
+            problem("api.username", "api.username and api.password_file go together: set both, or neither");
         int colon = listen.lastIndexOf(':');
+        int port = 8008;
         if (colon <= 0) {
             problem("api.listen", "'" + listen + "' must be host:port, e.g. 10.0.0.5:8008");
-            return new NodeConfig.Api("127.0.0.1", 8008);
+            return new NodeConfig.Api("127.0.0.1", 8008, token, user, password);
         }
-        int port;
         try {
             port = Integer.parseInt(listen.substring(colon + 1));
         } catch (NumberFormatException e) {
             problem("api.listen", "'" + listen + "' must end with a port number");
-            return new NodeConfig.Api("127.0.0.1", 8008);
         }
-        return new NodeConfig.Api(listen.substring(0, colon), port("api.listen", port, 8008));
+        return new NodeConfig.Api(listen.substring(0, colon), port("api.listen", port, 8008), token, user, password);
     }
 
     private NodeConfig.Dcs dcs(RawConfig.RawDcs raw, String name, Path dataDir) {

@@ -14,6 +14,9 @@ public record NodeConfig(
         Dcs dcs,
         HaSettings ha,
         Tags tags,
+        Proxy proxy,
+        Dns dns,
+        Callbacks callbacks,
         Path configFile) {
 
     public record Postgres(
@@ -30,11 +33,21 @@ public record NodeConfig(
             long maxSlotWalKeepSizeBytes,
             Map<String, String> parameters) {}
 
-    public record Api(String host, int port) {
+    /** The REST API; mutating requests need the token or the basic credentials (files, mode 0600). */
+    public record Api(String host, int port, Path tokenFile, String username, Path passwordFile) {
         public String url() {
             return "http://" + host + ":" + port;
         }
     }
+
+    /** The TCP proxy on this node: new connections go to the lease holder (read-write) or to standbys. */
+    public record Proxy(boolean enabled, String listen, int readWritePort, int readOnlyPort) {}
+
+    /** RFC 2136 updates of one record toward the primary; null when not configured. */
+    public record Dns(String server, int port, String zone, String record, int ttl, String tsigKeyName,
+                      String tsigAlgorithm, Path tsigSecretFile, String target, java.time.Duration reassertInterval) {}
+
+    public record Callbacks(java.util.Map<String, List<String>> commands, java.time.Duration timeout) {}
 
     public record Dcs(Zookeeper zookeeper) {}
 

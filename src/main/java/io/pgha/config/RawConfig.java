@@ -12,7 +12,10 @@ record RawConfig(
         RawApi api,
         RawDcs dcs,
         RawHa ha,
-        RawTags tags) {
+        RawTags tags,
+        RawProxy proxy,
+        RawDns dns,
+        RawCallbacks callbacks) {
 
     record RawPostgres(
             String binDir,
@@ -28,7 +31,14 @@ record RawConfig(
             String maxSlotWalKeepSize,
             Map<String, Object> parameters) {}
 
-    record RawApi(String listen) {}
+    record RawApi(String listen, String tokenFile, String username, String passwordFile) {}
+
+    record RawProxy(Boolean enabled, String listen, Integer readWritePort, Integer readOnlyPort) {}
+
+    record RawDns(String server, Integer port, String zone, String record, Integer ttl, String tsigKeyName,
+                  String tsigAlgorithm, String tsigSecretFile, String target, String reassertInterval) {}
+
+    record RawCallbacks(List<String> onStart, List<String> onStop, List<String> onRoleChange, String timeout) {}
 
     record RawDcs(RawZookeeper zookeeper) {}
 

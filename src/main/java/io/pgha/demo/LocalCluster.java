@@ -37,11 +37,13 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> javaCommand;
     private final Map<String, String> haSettings;
     private final Process[] agents;
+    private java.util.function.IntFunction<String> extraConfig = i -> "";
     private ZookeeperStore store;
 
     /**
      * @param portBase node i uses PostgreSQL port base+i, ZooKeeper client/quorum/election ports
-     *                 base+100+i, base+200+i, base+300+i, and API port base+400+i
+     *                 base+100+i, base+200+i, base+300+i, API port base+400+i, and proxy ports
+     *                 base+500+i (read-write) and base+600+i (read-only)
      */
     public LocalCluster(Path dir, String cluster, int nodes, int portBase, List<String> javaCommand,
                         Map<String, String> haSettings) {
@@ -96,6 +98,35 @@ public final class LocalCluster implements AutoCloseable {
     /** ZooKeeper needs an odd quorum: three peers, or one when the cluster has fewer than three nodes. */
     private int zkPeers() {
         return nodes >= 3 ? 3 : 1;
+    }
+
+    /** More YAML for node i's config (top-level sections such as dns: or callbacks:). */
+    public LocalCluster withExtraConfig(java.util.function.IntFunction<String> extra) {
+        this.extraConfig = extra;
+        return this;
+    }
+
+    public int apiPort(int i) {
+        return portBase + 400 + i;
+    }
+
+    public int proxyPort(int i) {
+        return portBase + 500 + i;
+    }
+
+    public int readOnlyProxyPort(int i) {
+        return portBase + 600 + i;
+    }
+
+    public Path apiTokenFile() {
+        return dir.resolve("secrets/api.token");
+    }
+
+    /** libpq multi-host URL over every node's read-write proxy port. */
+    public String proxyUrl() {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + proxyPort(i));
+        return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?connect_timeout=2";
     }
 
     public Path dir() {
@@ -166,7 +197,8 @@ public final class LocalCluster implements AutoCloseable {
     public List<String> busyPorts() {
         List<String> busy = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            for (int p : new int[] {pgPort(i), portBase + 100 + i, portBase + 200 + i, portBase + 300 + i}) {
+            for (int p : new int[] {pgPort(i), portBase + 100 + i, portBase + 200 + i, portBase + 300 + i, apiPort(i),
+                    proxyPort(i), readOnlyProxyPort(i)}) {
                 try (ServerSocket s = new ServerSocket()) {
                     s.bind(new InetSocketAddress(HOST, p));
                 } catch (IOException e) {
@@ -185,6 +217,7 @@ public final class LocalCluster implements AutoCloseable {
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
         writeSecret(superuserPasswordFile());
         writeSecret(secrets.resolve("replication.password"));
+        writeSecret(apiTokenFile());
         Files.writeString(dir.resolve("pgpass"), "*:*:*:postgres:" + superuserPassword() + "\n");
         Files.setPosixFilePermissions(dir.resolve("pgpass"), PosixFilePermissions.fromString("rw-------"));
         StringBuilder peers = new StringBuilder();
@@ -210,13 +243,18 @@ public final class LocalCluster implements AutoCloseable {
                     + "  allowed_client_cidrs: [127.0.0.0/8]\n"
                     + "  parameters: {shared_buffers: 32MB, max_connections: 50}\n"
                     + "api:\n"
-                    + "  listen: " + HOST + ":" + (portBase + 400 + i) + "\n"
+                    + "  listen: " + HOST + ":" + apiPort(i) + "\n"
+                    + "  token_file: " + apiTokenFile() + "\n"
+                    + "proxy:\n"
+                    + "  read_write_port: " + proxyPort(i) + "\n"
+                    + "  read_only_port: " + readOnlyProxyPort(i) + "\n"
                     + "dcs:\n"
                     + "  zookeeper:\n"
                     + "    embedded: true\n"
                     + "    data_dir: " + nodeDir(i).resolve("zookeeper") + "\n"
                     + "    peers:\n" + peers
-                    + (ha.isEmpty() ? "" : "ha:\n" + ha);
+                    + (ha.isEmpty() ? "" : "ha:\n" + ha)
+                    + extraConfig.apply(i);
             Files.writeString(configFile(i), yaml);
         }
     }

@@ -36,7 +36,7 @@ public final class HaLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
 
     /** This node's identity as published to the store. */
-    public record Identity(String name, String host, int port, String apiUrl, boolean nofailover) {}
+    public record Identity(String cluster, String name, String host, int port, String apiUrl, boolean nofailover) {}
 
     private final Identity me;
     private final Postgres pg;
@@ -61,6 +61,9 @@ public final class HaLoop implements AutoCloseable {
     private boolean warnedUnprotected;
     private volatile long failovers;
     private volatile List<HistoryEntry> history = List.of();
+    private volatile NodeState state;
+    private final List<java.util.function.Consumer<NodeState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean historyLoaded;
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this.me = me;
@@ -121,8 +124,19 @@ public final class HaLoop implements AutoCloseable {
         }
     }
 
+    /** Called on the loop thread after every iteration; keep it quick. */
+    public void onState(java.util.function.Consumer<NodeState> listener) {
+        listeners.add(listener);
+    }
+
+    /** The state after the latest iteration (null before the first). */
+    public NodeState state() {
+        return state;
+    }
+
     void iterate() {
         lastLoopAtNanos = System.nanoTime();
+        long startedWall = System.currentTimeMillis();
         PgStatus status = pg.observe();
         watchPostmaster();
         StoreHealth health = store.health();
@@ -154,6 +168,24 @@ public final class HaLoop implements AutoCloseable {
             lastReason = d.reason();
         }
         act(d, view, status);
+        if (view != null && !historyLoaded) {
+            try {
+                history = store.history();
+                historyLoaded = true;
+            } catch (StoreException e) {
+                log.warn("{}", e.getMessage());
+            }
+        }
+        NodeState next = new NodeState(me.name(), me.cluster(), status, view, iLead && status.isPrimary(),
+                health.connected(), startedWall, (System.nanoTime() - lastLoopAtNanos) / 1_000_000, failovers, settings, history);
+        state = next;
+        for (var l : listeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                log.warn("state listener failed: {}", e.toString());
+            }
+        }
     }
 
     /** Wakes the loop within ~100 ms of the postmaster's death (onExit waits for the zombie to be reaped). */

@@ -53,6 +53,7 @@ class AgentStartupTest {
                 + "  replication_password_file: " + dir.resolve("repl.pw") + "\n" + extraPostgres
                 + "dcs:\n  zookeeper:\n    embedded: true\n    data_dir: " + dir.resolve("zk") + "\n"
                 + "    peers: [{name: node1, host: 127.0.0.1, client_port: 26532, quorum_port: 26632, election_port: 26732}]\n"
+                + "api: {listen: '127.0.0.1:26832'}\nproxy: {read_write_port: 26932, read_only_port: 26933}\n"
                 + extraTop;
     }
 

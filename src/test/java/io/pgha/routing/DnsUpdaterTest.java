@@ -1,5 +1,7 @@
 package io.pgha.routing;
 
+import io.pgha.testing.BindServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -47,7 +49,6 @@ import org.xbill.DNS.Type;
 
 /** Against a real BIND 9 started by the test on 127.0.0.1:40053 with its own zone and TSIG key. */
 class DnsUpdaterTest {
-    static final Path NAMED = Path.of("/usr/sbin/named");
     static final int PORT = 40053;
     static final int SILENT_PORT = 40054;
     static final int BLACK_HOLE_PORT = 40055;
@@ -56,81 +57,22 @@ class DnsUpdaterTest {
     static final long TTL = 30;
 
     static Path dir;
-    static Process named;
     static String secret;
     static Path secretFile;
 
+    static BindServer bind;
+
     @BeforeAll
     static void startNamed() throws Exception {
-        if (!Files.isExecutable(NAMED)) {
-            fail("BIND 9 is missing (no " + NAMED + "); install it: apt-get install bind9 bind9-dnsutils");
-        }
-        requireFree(PORT);
-        dir = Files.createTempDirectory("pgha-dns-");
-        secret = randomSecret();
-        secretFile = dir.resolve("tsig.secret");
-        Files.writeString(secretFile, secret + "\n");
-        Files.writeString(dir.resolve("named.conf"), """
-                options {
-                  directory "%1$s";
-                  listen-on port %2$d { 127.0.0.1; };
-                  listen-on-v6 { none; };
-                  pid-file none;
-                  session-keyfile none;
-                  recursion no;
-                  dnssec-validation no;
-                  notify no;
-                };
-                controls { };
-                key "%3$s." { algorithm hmac-sha256; secret "%4$s"; };
-                zone "pgha.test." {
-                  type primary;
-                  file "pgha.test.zone";
-                  update-policy { grant %3$s. subdomain db.pgha.test. A AAAA CNAME; };
-                };
-                """.formatted(dir, PORT, KEY, secret));
-        Files.writeString(dir.resolve("pgha.test.zone"), """
-                $TTL 60
-                @  IN SOA ns.pgha.test. admin.pgha.test. 1 60 60 600 60
-                @  IN NS  ns.pgha.test.
-                ns IN A   127.0.0.1
-                """);
-        List<String> command = new ArrayList<>(List.of(NAMED.toString(), "-g", "-4", "-c", dir.resolve("named.conf").toString()));
-        if ("root".equals(System.getProperty("user.name"))) {
-            // named drops to the bind user, which must read the config and write the zone's journal
-            UserPrincipal bind = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("bind");
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.setOwner(f, bind);
-            }
-            Files.setOwner(dir, bind);
-            command.addAll(List.of("-u", "bind"));
-        }
-        named = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("named.log").toFile()).start();
-        try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!named.isAlive()) fail("named exited with " + named.exitValue() + ":\n" + namedLog());
-                return answersSoa();
-            });
-        } catch (ConditionTimeoutException e) {
-            fail("named does not answer on 127.0.0.1:" + PORT + ":\n" + namedLog());
-        }
+        bind = new BindServer(PORT);
+        secretFile = bind.secretFile();
+        dir = secretFile.getParent();
+        secret = Files.readString(secretFile).strip();
     }
 
     @AfterAll
     static void stopNamed() throws Exception {
-        if (named != null) {
-            named.destroy();
-            if (!named.waitFor(10, TimeUnit.SECONDS)) {
-                named.destroyForcibly();
-                named.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        if (bind != null) bind.close();
     }
 
     @Test
@@ -286,40 +228,12 @@ class DnsUpdaterTest {
         return new DnsSettings("127.0.0.1", PORT, "pgha.test", record, TTL, keyName, "hmac-sha256", secret);
     }
 
-    /** Every A, AAAA and CNAME answer for the name, as "TYPE rdata". */
     static Set<String> answers(String name) throws IOException {
-        Set<String> found = new LinkedHashSet<>();
-        for (int type : new int[] {Type.A, Type.AAAA, Type.CNAME}) {
-            for (Record r : query(name, type)) {
-                found.add(switch (r) {
-                    case ARecord a -> "A " + a.getAddress().getHostAddress();
-                    case AAAARecord a -> "AAAA " + a.getAddress().getHostAddress();
-                    case CNAMERecord c -> "CNAME " + c.getTarget();
-                    default -> Type.string(r.getType()) + " " + r.rdataToString();
-                });
-            }
-        }
-        return found;
+        return bind.answers(name);
     }
 
     static List<Record> query(String name, int type) throws IOException {
-        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", PORT));
-        resolver.setTimeout(Duration.ofSeconds(2));
-        Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
-        assertThat(Rcode.string(response.getRcode())).as("rcode of %s %s", name, Type.string(type)).isIn("NOERROR", "NXDOMAIN");
-        return response.getSection(Section.ANSWER);
-    }
-
-    static boolean answersSoa() {
-        try {
-            return query("pgha.test.", Type.SOA).size() == 1;
-        } catch (IOException | AssertionError e) {
-            return false;
-        }
-    }
-
-    static String namedLog() throws IOException {
-        return Files.readString(dir.resolve("named.log"));
+        return bind.query(name, type);
     }
 
     static String randomSecret() {
@@ -328,12 +242,4 @@ class DnsUpdaterTest {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    static void requireFree(int port) {
-        try {
-            new DatagramSocket(new InetSocketAddress("127.0.0.1", port)).close();
-            new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")).close();
-        } catch (IOException e) {
-            fail("127.0.0.1:" + port + " is in use (a named left from an earlier run?): " + e.getMessage());
-        }
-    }
 }
