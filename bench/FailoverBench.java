@@ -19,11 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Write unavailability across a failure of the primary, with a writer inserting a row every ~10 ms
  * through the demo's multi-host connection string.
  *
- *   bench/run FailoverBench [--trials N] [--kill node|postgres] [--idle-rss]
+ *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy] [--idle-rss]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
  * --kill postgres: kill -9 of the primary's postmaster alone; the agent restarts it.
+ * --kill switchover: a planned switchover (what `pgha switchover` does), nothing killed.
+ * --via multihost: the writer uses the libpq-style multi-host URL with targetServerType=primary;
+ * --via proxy:     the writer connects through pgha's proxies (a multi-host URL over the three proxy ports).
  * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
  */
 public class FailoverBench {
@@ -33,15 +36,18 @@ public class FailoverBench {
         int trials = 5;
         String kill = "node";
         boolean rss = false;
+        String via = "multihost";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--kill" -> kill = args[++i];
                 case "--idle-rss" -> rss = true;
+                case "--via" -> via = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (!kill.equals("node") && !kill.equals("postgres")) throw new IllegalArgumentException("--kill node|postgres");
+        if (!List.of("node", "postgres", "switchover").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover");
+        if (!List.of("multihost", "proxy").contains(via)) throw new IllegalArgumentException("--via multihost|proxy");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
         LocalCluster cluster = new LocalCluster(dir, "bench", 3, 35432, LocalCluster.defaultJavaCommand(), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +83,10 @@ public class FailoverBench {
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         AtomicLong lastAck = new AtomicLong();
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        String writerUrl = via.equals("proxy")
+                ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + cluster.proxyPort(0) + "," + LocalCluster.HOST + ":"
+                        + cluster.proxyPort(1) + "," + LocalCluster.HOST + ":" + cluster.proxyPort(2) + "/postgres?connectTimeout=1"
+                : cluster.jdbcUrl().replace("connectTimeout=2", "connectTimeout=1");
         Thread writer = Thread.ofPlatform().start(() -> {
             int id = 0;
             Connection c = null;
@@ -87,7 +97,7 @@ public class FailoverBench {
                         Properties p = new Properties();
                         p.putAll(props);
                         p.setProperty("socketTimeout", "5");
-                        c = DriverManager.getConnection(cluster.jdbcUrl().replace("connectTimeout=2", "connectTimeout=1"), p);
+                        c = DriverManager.getConnection(writerUrl, p);
                         ps = c.prepareStatement("INSERT INTO bench (id) VALUES (?)");
                     }
                     ps.setInt(1, ++id);
@@ -116,9 +126,19 @@ public class FailoverBench {
             waitHealthy(cluster);
             Thread.sleep(2000);
             int leader = cluster.leader().orElseThrow();
-            if (kill.equals("node")) cluster.killNode(leader);
-            else cluster.killPostgres(leader);
-            long killAt = System.nanoTime(); // the postmaster is gone: nothing after this came from it
+            long killAt;
+            if (kill.equals("switchover")) {
+                killAt = System.nanoTime();
+                try (var store = new io.pgha.dcs.ZookeeperStore(cluster.zkConnect(), cluster.cluster(), java.time.Duration.ofSeconds(10))) {
+                    store.start(java.time.Duration.ofSeconds(10));
+                    var r = new io.pgha.agent.ClusterAdmin(store, io.pgha.config.HaSettings.defaults()).switchover(null, null, null);
+                    if (r.status() != 202) throw new IllegalStateException(r.message());
+                }
+            } else {
+                if (kill.equals("node")) cluster.killNode(leader);
+                else cluster.killPostgres(leader);
+                killAt = System.nanoTime(); // the postmaster is gone: nothing after this came from it
+            }
             long before = acks.stream().mapToLong(Ack::atNanos).filter(a -> a <= killAt).max().orElseThrow();
             while (lastAck.get() < killAt) Thread.sleep(5);
             long after = acks.stream().mapToLong(Ack::atNanos).filter(a -> a > killAt).min().orElseThrow();
@@ -126,8 +146,9 @@ public class FailoverBench {
             gaps.add(gap);
             long waitLeader = System.nanoTime() + 30_000_000_000L;
             while (cluster.leader().isEmpty() && System.nanoTime() < waitLeader) Thread.sleep(20);
-            System.out.printf("trial %d: kill -9 %s on %s, writes resumed on %s after %.2f s%n", t,
-                    kill.equals("node") ? "agent+postgres" : "postgres", cluster.name(leader),
+            System.out.printf("trial %d: %s on %s, writes resumed on %s after %.2f s%n", t,
+                    kill.equals("node") ? "kill -9 agent+postgres" : kill.equals("postgres") ? "kill -9 postgres" : "switchover",
+                    cluster.name(leader),
                     cluster.leader().map(cluster::name).orElse("?"), gap);
             if (kill.equals("node")) cluster.start(leader);
         }
@@ -142,8 +163,8 @@ public class FailoverBench {
         }
         long lost = acks.stream().filter(a -> !present.contains(a.id())).count();
         Collections.sort(gaps);
-        System.out.printf("write unavailability over %d trials (kill -9 %s): median %.2f s, min %.2f s, max %.2f s;"
-                        + " acknowledged writes %d, lost %d%n", trials, kill, gaps.get(gaps.size() / 2), gaps.get(0),
+        System.out.printf("write unavailability over %d trials (%s, writer via %s): median %.2f s, min %.2f s, max %.2f s;"
+                        + " acknowledged writes %d, lost %d%n", trials, kill, via, gaps.get(gaps.size() / 2), gaps.get(0),
                 gaps.get(gaps.size() - 1), acks.size(), lost);
     }
 

@@ -5,6 +5,9 @@ import io.pgha.cli.DemoCommand;
 import io.pgha.cli.ListCommand;
 import io.pgha.cli.RemoveCommand;
 import io.pgha.cli.HaproxyConfigCommand;
+import io.pgha.cli.HistoryCommand;
+import io.pgha.cli.PauseCommand;
+import io.pgha.cli.ResumeCommand;
 import io.pgha.cli.SwitchoverCommand;
 import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pgha", mixinStandardHelpOptions = true, version = "pgha 0.1.0",
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
-                HaproxyConfigCommand.class, DemoCommand.class})
+                HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param alive       members whose agent is connected to the store now
  * @param sync        the synchronous set the leader recorded, or null when none was ever recorded
  * @param switchover  a planned hand-over in progress, or null
+ * @param paused      maintenance mode: agents report but do not act on failures
  */
 public record ClusterSnapshot(
         String initialized,
@@ -23,11 +24,17 @@ public record ClusterSnapshot(
         Map<String, Member> members,
         Set<String> alive,
         SyncState sync,
-        Switchover switchover) {
+        Switchover switchover,
+        boolean paused) {
 
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync) {
-        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, null);
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, null, false);
+    }
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, false);
     }
 
     public boolean isAlive(String name) {

@@ -29,12 +29,18 @@ public interface Store extends AutoCloseable {
 
     void clearSwitchover() throws StoreException;
 
+    /** Maintenance mode on or off for the whole cluster. */
+    void setPaused(boolean paused) throws StoreException;
+
     /** Appends one promotion to the cluster's history. */
     void addHistory(HistoryEntry entry) throws StoreException;
 
     java.util.List<HistoryEntry> history() throws StoreException;
 
     StoreHealth health();
+
+    /** The current store session; a lease is this agent's only if this session owns it. */
+    long sessionId();
 
     /** Called (on a store thread) on any change in the cluster's keys or the connection. */
     void onChange(Runnable listener);

@@ -150,7 +150,7 @@ public final class ZookeeperStore implements Store {
             Stat stat = new Stat();
             try {
                 byte[] data = client.getData().storingStatIn(stat).forPath(root + "/leader");
-                leader = new Lease(new String(data, StandardCharsets.UTF_8), stat.getCzxid());
+                leader = new Lease(new String(data, StandardCharsets.UTF_8), stat.getCzxid(), stat.getEphemeralOwner());
             } catch (KeeperException.NoNodeException ignored) {
                 // nobody holds the lease
             }
@@ -167,7 +167,8 @@ public final class ZookeeperStore implements Store {
             SyncState sync = syncData == null ? null : JSON.readValue(syncData, SyncState.class);
             byte[] swData = readOrNull(root + "/switchover");
             Switchover switchover = swData == null ? null : JSON.readValue(swData, Switchover.class);
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover);
+            boolean paused = client.checkExists().forPath(root + "/pause") != null;
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused);
         } catch (Exception e) {
             throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
         }
@@ -215,11 +216,22 @@ public final class ZookeeperStore implements Store {
     }
 
     @Override
+    public long sessionId() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Override
     public boolean acquireLease(String member) throws StoreException {
         try {
             client.create().withMode(CreateMode.EPHEMERAL).forPath(root + "/leader", member.getBytes(StandardCharsets.UTF_8));
         } catch (KeeperException.NodeExistsException e) {
-            return holds(member);
+            if (holds(member)) return true;
+            if (!dropOwnStaleLease(member)) return false;
+            return acquireLease(member);
         } catch (Exception e) {
             throw new StoreException("cannot take the lease: " + e.getMessage(), e);
         }
@@ -235,6 +247,22 @@ public final class ZookeeperStore implements Store {
             return true;
         } catch (Exception e) {
             throw new StoreException("took the lease but cannot record it: " + e.getMessage(), e);
+        }
+    }
+
+    /** This member's lease left over from its previous session: delete it (only that exact version). */
+    private boolean dropOwnStaleLease(String member) throws StoreException {
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).forPath(root + "/leader");
+            if (!new String(data, StandardCharsets.UTF_8).equals(member) || stat.getEphemeralOwner() == sessionId()) return false;
+            client.delete().withVersion(stat.getVersion()).forPath(root + "/leader");
+            log.info("took over this node's lease from its previous store session");
+            return true;
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            return true;
+        } catch (Exception e) {
+            throw new StoreException("cannot take over the lease: " + e.getMessage(), e);
         }
     }
 
@@ -303,6 +331,23 @@ public final class ZookeeperStore implements Store {
             client.delete().quietly().forPath(root + "/switchover");
         } catch (Exception e) {
             throw new StoreException("cannot clear the switchover: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setPaused(boolean paused) throws StoreException {
+        try {
+            if (paused) {
+                try {
+                    client.create().forPath(root + "/pause");
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // already paused
+                }
+            } else {
+                client.delete().quietly().forPath(root + "/pause");
+            }
+        } catch (Exception e) {
+            throw new StoreException("cannot " + (paused ? "pause" : "resume") + " the cluster: " + e.getMessage(), e);
         }
     }
 

@@ -30,7 +30,16 @@ public final class Decider {
         if (c == null) return new Decision.Wait("no view of the cluster yet");
 
         Lease lease = c.leader();
-        boolean iLead = lease != null && lease.holder().equals(o.me());
+        boolean iLead = lease != null && lease.heldBy(o.me(), o.session());
+        if (lease != null && lease.holder().equals(o.me()) && !iLead)
+            return new Decision.AcquireLease("this node's lease still belongs to its previous store session: taking it over");
+
+        // Maintenance mode: the operator is working on the cluster; report, change nothing.
+        if (c.paused()) {
+            if (iLead && pg.running() && pg.accepting() && !pg.inRecovery())
+                return new Decision.Lead("paused: leading, but acting on no failure");
+            return new Decision.Wait("paused: reporting only; pgha resume hands control back");
+        }
 
         // 2. An empty data directory: bootstrap the cluster, or clone the leader.
         if (!pg.hasData()) {

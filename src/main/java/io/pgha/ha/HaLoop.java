@@ -150,7 +150,8 @@ public final class HaLoop implements AutoCloseable {
         }
         long now = System.nanoTime();
         Lease lease = view == null ? null : view.leader();
-        boolean iLead = lease != null && lease.holder().equals(me.name());
+        long session = store.sessionId();
+        boolean iLead = lease != null && lease.heldBy(me.name(), session);
         pgDownSince = iLead && !(status.running() && status.accepting()) ? (pgDownSince == 0 ? now : pgDownSince) : 0;
         Member leaderRecord = lease == null || iLead ? null : view.members().get(lease.holder());
         boolean followingLeader = leaderRecord != null && status.running() && status.inRecovery();
@@ -158,10 +159,10 @@ public final class HaLoop implements AutoCloseable {
                 ? (notStreamingSince == 0 ? now : notStreamingSince) : 0;
         leaderlessSince = view != null && lease == null ? (leaderlessSince == 0 ? now : leaderlessSince) : 0;
 
-        if (view != null) publish(status, view);
+        if (view != null) publish(status, view, iLead);
 
         Observation o = new Observation(me.name(), status, pg.following(), health, now, pgDownSince,
-                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis());
+                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis(), session);
         Decision d = Decider.decide(o, view, settings);
         if (!d.reason().equals(lastReason)) {
             log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
@@ -205,9 +206,8 @@ public final class HaLoop implements AutoCloseable {
         }
     }
 
-    private void publish(PgStatus status, ClusterSnapshot view) {
+    private void publish(PgStatus status, ClusterSnapshot view, boolean iLead) {
         Lease lease = view.leader();
-        boolean iLead = lease != null && lease.holder().equals(me.name());
         String role = iLead && status.isPrimary() ? Member.LEADER
                 : status.running() && status.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
         long lostToken = lease == null && view.lastLeader() != null ? view.lastLeader().token() : 0;

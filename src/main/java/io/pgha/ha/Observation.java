@@ -17,6 +17,7 @@ import io.pgha.postgres.PgStatus;
  * @param rewindFailed        the last pg_rewind said rewinding is impossible
  * @param nofailover          this node must never be promoted
  * @param nowMillis           wall-clock time, for scheduled switchovers only (never for fencing)
+ * @param session             this agent's current store session (a lease is ours only if it owns it)
  */
 public record Observation(
         String me,
@@ -29,7 +30,8 @@ public record Observation(
         long leaderlessSinceNanos,
         boolean rewindFailed,
         boolean nofailover,
-        long nowMillis) {
+        long nowMillis,
+        long session) {
 
     long millisSince(long sinceNanos) {
         return sinceNanos == 0 ? 0 : (nowNanos - sinceNanos) / 1_000_000;

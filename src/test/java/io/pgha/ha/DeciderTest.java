@@ -44,7 +44,7 @@ class DeciderTest {
                long leaderlessSince, boolean rewindFailed, boolean nofailover) {
         Observation build() {
             return new Observation(me, pg, following, store, NOW, pgDownSince, notStreamingSince, leaderlessSince,
-                    rewindFailed, nofailover, WALL);
+                    rewindFailed, nofailover, WALL, 0);
         }
 
         Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
@@ -70,6 +70,12 @@ class DeciderTest {
         final Set<String> alive = new TreeSet<>();
         io.pgha.dcs.SyncState sync;
         io.pgha.dcs.Switchover switchover;
+        boolean paused;
+
+        View paused() {
+            paused = true;
+            return this;
+        }
 
         View switchover(String leader, String candidate, long shutdownLsn, long requestedAt) {
             switchover = new io.pgha.dcs.Switchover(leader, candidate, 0, requestedAt, shutdownLsn);
@@ -111,7 +117,7 @@ class DeciderTest {
         }
 
         ClusterSnapshot build() {
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused);
         }
     }
 
@@ -459,5 +465,32 @@ class DeciderTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.problems()).containsExactly("b: its agent is down", "c: not streaming from a (state: streaming)");
         assertThat(SwitchoverCheck.check(v.build(), "x", null, S).problems()).containsExactly("x is not the leader; a is");
+    }
+
+    // ================================================================ maintenance mode
+
+    @Test
+    void aPausedClusterPromotesNobodyAndRestartsNothing() {
+        View leaderless = cluster().lastLeader("a", 7).member("b", "replica", "in archive recovery", 5000, 7, List.of()).paused();
+        assertThat(decide(node("b", standbyAt(5000)), leaderless)).isInstanceOf(Decision.Wait.class);
+        View led = cluster().leader("a", 7).member("a", "leader", "running", 100, 0, List.of()).paused();
+        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(100), led)).isInstanceOf(Decision.Wait.class);
+        assertThat(decide(node("a", PRIMARY), led)).isInstanceOf(Decision.Lead.class);
+    }
+
+    @Test
+    void aPausedPrimaryStillFencesWhenItLosesTheStore() {
+        var o = node("a", PRIMARY).store(new StoreHealth(false, true, NOW));
+        assertThat(decide(o, cluster().paused())).isInstanceOf(Decision.Fence.class);
+    }
+
+    @Test
+    void aLeaseLeftByThisNodesPreviousSessionIsTakenOverNotTrusted() {
+        View v = cluster().member("a", "leader", "running", 100, 0, List.of());
+        v.leader = new Lease("a", 7, 42);
+        v.last = v.leader;
+        Decision d = decide(node("a", STOPPED_PRIMARY), v);
+        assertThat(d).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(d.reason()).contains("previous store session");
     }
 }

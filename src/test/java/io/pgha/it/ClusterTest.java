@@ -287,4 +287,27 @@ class ClusterTest {
         assertThat(ids(now)).containsAll(confirmed).containsAll(after);
         for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
     }
+
+    @Test
+    @Order(8)
+    void aPausedClusterDoesNotFailOverUntilResumed() throws Exception {
+        awaitHealthy(i -> true);
+        Cli paused = pgha("pause", "-c", cluster.configFile(0).toString());
+        assertThat(paused.exit()).as(paused.err()).isZero();
+        await().atMost(BOUND).until(() -> cluster.snapshot().paused());
+        int old = leader();
+        cluster.killNode(old);
+        await().atMost(BOUND).until(() -> cluster.snapshot().leader() == null);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> cluster.snapshot().leader() == null);
+        assertThat(pgha("list", "-c", cluster.configFile((old + 1) % 3).toString()).out()).contains("maintenance mode");
+        Cli resumed = pgha("resume", "-c", cluster.configFile((old + 1) % 3).toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        await().atMost(BOUND).until(() -> cluster.leader().filter(l -> l != old).isPresent());
+        cluster.start(old);
+        cluster.agent(old).ifPresent(p -> startedPids.add(p.pid()));
+        awaitHealthy(i -> true);
+        Cli history = pgha("history", "-c", cluster.configFile(0).toString());
+        assertThat(history.out()).contains("failover from " + cluster.name(old));
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+    }
 }
