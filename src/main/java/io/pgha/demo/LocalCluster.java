@@ -38,6 +38,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, String> haSettings;
     private final Process[] agents;
     private java.util.function.IntFunction<String> extraConfig = i -> "";
+    private java.util.function.IntFunction<String> hosts = i -> HOST;
+    private String clientCidrs = "[127.0.0.0/8]";
+    private java.util.function.IntFunction<List<String>> launchPrefix = i -> List.of();
     private ZookeeperStore store;
 
     /**
@@ -106,6 +109,27 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Gives node i its own address (e.g. inside a network namespace) and a command prefix to start its
+     * agent there (e.g. {@code ip netns exec ns-i}); by default every node is on 127.0.0.1.
+     */
+    public LocalCluster withNodeHosts(java.util.function.IntFunction<String> hosts,
+                                      java.util.function.IntFunction<List<String>> launchPrefix) {
+        this.hosts = hosts;
+        this.launchPrefix = launchPrefix;
+        return this;
+    }
+
+    /** The YAML list of client CIDRs every node allows, e.g. "[127.0.0.0/8, 10.77.0.0/24]". */
+    public LocalCluster withClientCidrs(String yamlList) {
+        this.clientCidrs = yamlList;
+        return this;
+    }
+
+    public String host(int i) {
+        return hosts.apply(i);
+    }
+
     public int apiPort(int i) {
         return portBase + 400 + i;
     }
@@ -125,7 +149,7 @@ public final class LocalCluster implements AutoCloseable {
     /** libpq multi-host URL over every node's read-write proxy port. */
     public String proxyUrl() {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + proxyPort(i));
+        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + proxyPort(i));
         return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?connect_timeout=2";
     }
 
@@ -171,21 +195,21 @@ public final class LocalCluster implements AutoCloseable {
 
     public String zkConnect() {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < zkPeers(); i++) hosts.add(HOST + ":" + (portBase + 100 + i));
+        for (int i = 0; i < zkPeers(); i++) hosts.add(host(i) + ":" + (portBase + 100 + i));
         return String.join(",", hosts);
     }
 
     /** libpq multi-host URL that reaches whichever node is the primary. */
     public String connectionUrl() {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + pgPort(i));
+        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + pgPort(i));
         return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?target_session_attrs=read-write&connect_timeout=2";
     }
 
     /** pgjdbc URL with the same meaning as {@link #connectionUrl()}. */
     public String jdbcUrl() {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(HOST + ":" + pgPort(i));
+        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + pgPort(i));
         return "jdbc:postgresql://" + String.join(",", hosts) + "/postgres?targetServerType=primary&connectTimeout=2&loginTimeout=4";
     }
 
@@ -222,7 +246,7 @@ public final class LocalCluster implements AutoCloseable {
         Files.setPosixFilePermissions(dir.resolve("pgpass"), PosixFilePermissions.fromString("rw-------"));
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < zkPeers(); i++) {
-            peers.append("      - {name: ").append(name(i)).append(", host: ").append(HOST)
+            peers.append("      - {name: ").append(name(i)).append(", host: ").append(host(i))
                     .append(", client_port: ").append(portBase + 100 + i)
                     .append(", quorum_port: ").append(portBase + 200 + i)
                     .append(", election_port: ").append(portBase + 300 + i).append("}\n");
@@ -234,16 +258,16 @@ public final class LocalCluster implements AutoCloseable {
             Files.setPosixFilePermissions(nodeDir(i), PosixFilePermissions.fromString("rwxr-xr-x"));
             String yaml = "cluster: " + cluster + "\n"
                     + "name: " + name(i) + "\n"
-                    + "host: " + HOST + "\n"
+                    + "host: " + host(i) + "\n"
                     + "postgres:\n"
                     + "  data_dir: " + dataDir(i) + "\n"
                     + "  port: " + pgPort(i) + "\n"
                     + "  superuser_password_file: " + superuserPasswordFile() + "\n"
                     + "  replication_password_file: " + secrets.resolve("replication.password") + "\n"
-                    + "  allowed_client_cidrs: [127.0.0.0/8]\n"
+                    + "  allowed_client_cidrs: " + clientCidrs + "\n"
                     + "  parameters: {shared_buffers: 32MB, max_connections: 50}\n"
                     + "api:\n"
-                    + "  listen: " + HOST + ":" + apiPort(i) + "\n"
+                    + "  listen: " + host(i) + ":" + apiPort(i) + "\n"
                     + "  token_file: " + apiTokenFile() + "\n"
                     + "proxy:\n"
                     + "  read_write_port: " + proxyPort(i) + "\n"
@@ -273,7 +297,8 @@ public final class LocalCluster implements AutoCloseable {
 
     public void start(int i) throws IOException {
         if (agents[i] != null && agents[i].isAlive()) throw new IllegalStateException(name(i) + " is running");
-        List<String> cmd = new ArrayList<>(javaCommand);
+        List<String> cmd = new ArrayList<>(launchPrefix.apply(i));
+        cmd.addAll(javaCommand);
         cmd.addAll(List.of("agent", "-c", configFile(i).toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // glibc's per-thread malloc arenas would cost the small agent more than its Java heap
@@ -393,7 +418,7 @@ public final class LocalCluster implements AutoCloseable {
             p.setProperty("password", superuserPassword());
             p.setProperty("connectTimeout", "2");
             p.setProperty("socketTimeout", "5");
-            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + pgPort(i) + "/postgres", p);
+            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + host(i) + ":" + pgPort(i) + "/postgres", p);
                  var st = c.createStatement();
                  var rs = st.executeQuery("SELECT pg_is_in_recovery(), ARRAY(SELECT application_name FROM pg_stat_replication"
                          + " WHERE state = 'streaming')")) {
