@@ -139,10 +139,28 @@ public class FailoverBench {
                 else cluster.killPostgres(leader);
                 killAt = System.nanoTime(); // the postmaster is gone: nothing after this came from it
             }
-            long before = acks.stream().mapToLong(Ack::atNanos).filter(a -> a <= killAt).max().orElseThrow();
-            while (lastAck.get() < killAt) Thread.sleep(5);
-            long after = acks.stream().mapToLong(Ack::atNanos).filter(a -> a > killAt).min().orElseThrow();
-            double gap = (after - before) / 1e9;
+            long faultAt = kill.equals("switchover") ? killAt : killAt - 500_000_000L;
+            // writes resume once the leader moved (or the postmaster is back) and one more write went through
+            long resumeDeadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < resumeDeadline) {
+                var now = cluster.leader();
+                boolean moved = kill.equals("postgres") ? now.isPresent() : now.filter(l -> l != leader).isPresent();
+                if (moved && lastAck.get() > killAt) break;
+                Thread.sleep(5);
+            }
+            long resumedAt = System.nanoTime();
+            while (lastAck.get() < resumedAt) Thread.sleep(5);
+            // unavailability: the longest wait between two consecutive acknowledged writes around the fault
+            List<Long> times = acks.stream().mapToLong(Ack::atNanos).filter(a -> a >= faultAt).sorted().boxed().toList();
+            long before = acks.stream().mapToLong(Ack::atNanos).filter(a -> a < faultAt).max().orElse(faultAt);
+            long worst = 0;
+            long prev = before;
+            for (long a : times) {
+                worst = Math.max(worst, a - prev);
+                prev = a;
+                if (a > resumedAt) break;
+            }
+            double gap = worst / 1e9;
             gaps.add(gap);
             long waitLeader = System.nanoTime() + 30_000_000_000L;
             while (cluster.leader().isEmpty() && System.nanoTime() < waitLeader) Thread.sleep(20);

@@ -6,6 +6,10 @@ import io.pgha.cli.ListCommand;
 import io.pgha.cli.RemoveCommand;
 import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.HistoryCommand;
+import io.pgha.cli.FailoverCommand;
+import io.pgha.cli.ReinitCommand;
+import io.pgha.cli.ShowConfigCommand;
+import io.pgha.cli.EditConfigCommand;
 import io.pgha.cli.PauseCommand;
 import io.pgha.cli.ResumeCommand;
 import io.pgha.cli.SwitchoverCommand;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pgha", mixinStandardHelpOptions = true, version = "pgha 0.1.0",
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
-                HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, DemoCommand.class})
+                HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
+                ReinitCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

@@ -2,6 +2,8 @@ package io.pgha.agent;
 
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.FailoverRequest;
+import io.pgha.dcs.Member;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.Switchover;
@@ -39,9 +41,51 @@ public final class ClusterAdmin implements AdminActions {
         }
     }
 
+    /**
+     * Manual promotion while nobody holds the lease, for when automatic failover cannot proceed (say, the
+     * synchronous quorum lost two members). The operator takes responsibility for commits only the lost
+     * members had; outside the recorded synchronous set that is refused unless forced.
+     */
+    public Result failover(String candidate, boolean force) {
+        try {
+            ClusterSnapshot c = store.snapshot();
+            if (c.leader() != null)
+                return new Result(412, c.leader().holder() + " holds the lease and leads: use switchover, not failover");
+            if (candidate == null || !c.members().containsKey(candidate))
+                return new Result(400, "name the member to promote with --candidate; members: " + String.join(", ", c.members().keySet()));
+            var m = c.members().get(candidate);
+            if (!c.isAlive(candidate)) return new Result(412, candidate + ": its agent is down");
+            if (!Member.REPLICA.equals(m.role())) return new Result(412, candidate + ": not running as a standby (state: " + m.state() + ")");
+            boolean inSet = c.sync() == null || c.sync().members().isEmpty() || c.sync().members().contains(candidate);
+            if (settings.synchronous() && !inSet && !force)
+                return new Result(412, candidate + " is not in the synchronous set " + c.sync().members()
+                        + ": it may lack acknowledged commits; add --force to promote it anyway");
+            store.writeFailover(new FailoverRequest(candidate, System.currentTimeMillis()));
+            return Result.accepted("manual failover to " + candidate + " started");
+        } catch (StoreException e) {
+            return new Result(503, e.getMessage());
+        }
+    }
+
     @Override
     public Result failover(String candidate) {
-        return new Result(503, "manual failover is not available yet; failover happens automatically when the primary fails");
+        return failover(candidate, false);
+    }
+
+    /** Rebuilds a standby from a fresh clone of the leader; its old data directory is moved aside. */
+    public Result reinitialize(String member) {
+        try {
+            ClusterSnapshot c = store.snapshot();
+            if (!c.members().containsKey(member))
+                return new Result(400, "no member named " + member + "; members: " + String.join(", ", c.members().keySet()));
+            if (c.leader() != null && c.leader().holder().equals(member))
+                return new Result(412, member + " is the leader: switch over first, then rebuild it");
+            if (c.leader() == null) return new Result(412, "no leader to clone from");
+            store.requestReinit(member, true);
+            return Result.accepted(member + " will move its data aside and clone " + c.leader().holder());
+        } catch (StoreException e) {
+            return new Result(503, e.getMessage());
+        }
     }
 
     @Override

@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** Turns a {@link RawConfig} into a {@link NodeConfig}, collecting every problem with its field name. */
-final class ConfigValidator {
+public final class ConfigValidator {
     static final String DEFAULT_BIN_DIR = "/usr/lib/postgresql/15/bin";
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_-]{0,62}";
 
     /** PostgreSQL settings pgha writes itself; setting them by hand would break replication or fencing. */
-    static final Set<String> MANAGED_PARAMETERS = Set.of(
+    public static final Set<String> MANAGED_PARAMETERS = Set.of(
             "port", "listen_addresses", "wal_level", "hot_standby", "max_wal_senders", "max_replication_slots",
             "wal_log_hints", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
             "hba_file", "data_directory", "config_file", "unix_socket_directories", "max_slot_wal_keep_size",

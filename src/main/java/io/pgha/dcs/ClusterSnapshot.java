@@ -15,6 +15,9 @@ import java.util.Set;
  * @param sync        the synchronous set the leader recorded, or null when none was ever recorded
  * @param switchover  a planned hand-over in progress, or null
  * @param paused      maintenance mode: agents report but do not act on failures
+ * @param failover    an operator's manual failover order, or null
+ * @param reinit      members the operator asked to rebuild from a fresh clone
+ * @param parameters  PostgreSQL parameters set cluster-wide with pgha edit-config
  */
 public record ClusterSnapshot(
         String initialized,
@@ -25,7 +28,16 @@ public record ClusterSnapshot(
         Set<String> alive,
         SyncState sync,
         Switchover switchover,
-        boolean paused) {
+        boolean paused,
+        FailoverRequest failover,
+        Set<String> reinit,
+        Map<String, String> parameters) {
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,
+                           boolean paused) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, paused, null, Set.of(), Map.of());
+    }
 
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync) {

@@ -9,6 +9,7 @@ import java.util.List;
  * @param lostLeaderToken  the lease token of a leader this member has seen vanish, with {@code lsn} fresh
  *                         since then; 0 while a leader holds the lease
  * @param slots            physical slots on this member's server (a leader publishes the slots it made)
+ * @param pendingRestart   a changed PostgreSQL parameter takes effect only after a restart
  */
 public record Member(
         String name,
@@ -23,7 +24,14 @@ public record Member(
         long lostLeaderToken,
         List<String> slots,
         String upstream,
-        long updatedAtMillis) {
+        long updatedAtMillis,
+        boolean pendingRestart) {
+
+    public Member(String name, String host, int port, String apiUrl, String role, String state, long timeline, long lsn,
+                  boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis) {
+        this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
+                updatedAtMillis, false);
+    }
 
     public static final String LEADER = "leader";
     public static final String REPLICA = "replica";

@@ -29,6 +29,16 @@ public interface Store extends AutoCloseable {
 
     void clearSwitchover() throws StoreException;
 
+    void writeFailover(FailoverRequest request) throws StoreException;
+
+    void clearFailover() throws StoreException;
+
+    /** Asks member {@code name} to move its data aside and clone the leader anew (false clears it). */
+    void requestReinit(String name, boolean requested) throws StoreException;
+
+    /** The cluster-wide PostgreSQL parameters (pgha edit-config). */
+    void writeParameters(java.util.Map<String, String> parameters) throws StoreException;
+
     /** Maintenance mode on or off for the whole cluster. */
     void setPaused(boolean paused) throws StoreException;
 

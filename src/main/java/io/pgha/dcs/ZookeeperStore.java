@@ -168,7 +168,15 @@ public final class ZookeeperStore implements Store {
             byte[] swData = readOrNull(root + "/switchover");
             Switchover switchover = swData == null ? null : JSON.readValue(swData, Switchover.class);
             boolean paused = client.checkExists().forPath(root + "/pause") != null;
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused);
+            byte[] foData = readOrNull(root + "/failover");
+            FailoverRequest failover = foData == null ? null : JSON.readValue(foData, FailoverRequest.class);
+            Set<String> reinit = client.checkExists().forPath(root + "/reinit") == null ? Set.of()
+                    : Set.copyOf(client.getChildren().forPath(root + "/reinit"));
+            byte[] cfg = readOrNull(root + "/config");
+            Map<String, String> parameters = cfg == null ? Map.of()
+                    : JSON.readValue(cfg, new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
+                    failover, reinit, parameters);
         } catch (Exception e) {
             throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
         }
@@ -332,6 +340,35 @@ public final class ZookeeperStore implements Store {
         } catch (Exception e) {
             throw new StoreException("cannot clear the switchover: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void writeFailover(FailoverRequest request) throws StoreException {
+        write("/failover", request, "cannot record the failover");
+    }
+
+    @Override
+    public void clearFailover() throws StoreException {
+        try {
+            client.delete().quietly().forPath(root + "/failover");
+        } catch (Exception e) {
+            throw new StoreException("cannot clear the failover: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void requestReinit(String name, boolean requested) throws StoreException {
+        try {
+            if (requested) client.create().orSetData().creatingParentsIfNeeded().forPath(root + "/reinit/" + name);
+            else client.delete().quietly().forPath(root + "/reinit/" + name);
+        } catch (Exception e) {
+            throw new StoreException("cannot record the reinit of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeParameters(Map<String, String> parameters) throws StoreException {
+        write("/config", new TreeMap<>(parameters), "cannot record the configuration");
     }
 
     @Override

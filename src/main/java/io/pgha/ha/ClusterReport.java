@@ -21,7 +21,7 @@ public record ClusterReport(String cluster, String leader, List<Row> members, St
             boolean isLeader = m.name().equals(leader);
             String role = isLeader ? Member.LEADER : alive && Member.REPLICA.equals(m.role()) ? Member.REPLICA
                     : alive ? m.role() : Member.UNKNOWN;
-            String state = alive ? m.state() : "agent down";
+            String state = alive ? m.state() + (m.pendingRestart() ? ", restart pending" : "") : "agent down";
             Long lag = null;
             if (!isLeader && lead != null && alive && Member.REPLICA.equals(m.role())) lag = Lsn.lag(lead.lsn(), m.lsn());
             if (isLeader) lag = 0L;

@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.FailoverRequest;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreHealth;
@@ -34,8 +35,9 @@ public final class Decider {
         if (lease != null && lease.holder().equals(o.me()) && !iLead)
             return new Decision.AcquireLease("this node's lease still belongs to its previous store session: taking it over");
 
-        // Maintenance mode: the operator is working on the cluster; report, change nothing.
-        if (c.paused()) {
+        // Maintenance mode: the operator is working on the cluster; report, change nothing but what they order.
+        boolean manualFailover = c.failover() != null && pg.hasData() && (lease == null || iLead);
+        if (c.paused() && !manualFailover) {
             if (iLead && pg.running() && pg.accepting() && !pg.inRecovery())
                 return new Decision.Lead("paused: leading, but acting on no failure");
             return new Decision.Wait("paused: reporting only; pgha resume hands control back");
@@ -85,6 +87,8 @@ public final class Decider {
                 return new Decision.Fence(lease.holder() + " holds the lease: this node must not accept writes");
             if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet");
             Upstream up = upstream(leader);
+            if (c.reinit().contains(o.me()))
+                return new Decision.Reinit(up, "the operator asked to rebuild this node: moving its data aside and cloning " + leader.name());
             if (pg.running()) {
                 if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
                 if (!leader.name().equals(o.following()))
@@ -105,6 +109,14 @@ public final class Decider {
         // 5. Nobody holds the lease.
         Lease last = c.lastLeader();
         boolean lastWasMe = last != null && last.holder().equals(o.me());
+        FailoverRequest fo = c.failover();
+        if (fo != null && o.nowMillis() - fo.requestedAtMillis() <= switchoverTimeoutMillis(s)) {
+            if (!o.me().equals(fo.candidate())) return new Decision.Wait("manual failover to " + fo.candidate() + " in progress");
+            if (pg.running() && pg.accepting() && pg.inRecovery())
+                return new Decision.AcquireLease("manual failover: the operator chose this node");
+            if (!pg.running()) return new Decision.StartStandby(null, "manual failover: starting PostgreSQL to promote it");
+            return new Decision.Wait("manual failover: waiting for PostgreSQL to accept connections");
+        }
         Switchover sw = c.switchover();
         if (sw != null && sw.shutdownLsn() != 0) {
             if (expired(sw, o.nowMillis(), s)) {

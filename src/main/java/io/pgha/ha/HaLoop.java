@@ -64,6 +64,8 @@ public final class HaLoop implements AutoCloseable {
     private volatile NodeState state;
     private final List<java.util.function.Consumer<NodeState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean historyLoaded;
+    private String takenOverFrom;
+    private java.util.Map<String, String> appliedParameters = java.util.Map.of();
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this.me = me;
@@ -169,6 +171,7 @@ public final class HaLoop implements AutoCloseable {
             lastReason = d.reason();
         }
         act(d, view, status);
+        if (view != null && status.running() && status.accepting()) applyParameters(view.parameters());
         if (view != null && !historyLoaded) {
             try {
                 history = store.history();
@@ -213,7 +216,7 @@ public final class HaLoop implements AutoCloseable {
         long lostToken = lease == null && view.lastLeader() != null ? view.lastLeader().token() : 0;
         Member m = new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, status.describe(),
                 status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), status.pendingRestart());
         Member old = view.members().get(me.name());
         if (old != null && sameExceptTime(old, m) && System.currentTimeMillis() - old.updatedAtMillis() < 10_000) return;
         try {
@@ -225,7 +228,7 @@ public final class HaLoop implements AutoCloseable {
 
     private static boolean sameExceptTime(Member a, Member b) {
         return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
-                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis()));
+                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart()));
     }
 
     private void act(Decision d, ClusterSnapshot view, PgStatus status) {
@@ -249,7 +252,9 @@ public final class HaLoop implements AutoCloseable {
                     again();
                 }
                 case Decision.AcquireLease a -> {
+                    Lease before = view.lastLeader();
                     if (store.acquireLease(me.name())) {
+                        if (before != null && !before.holder().equals(me.name())) takenOverFrom = before.holder();
                         log.info("took the lease");
                         again();
                     }
@@ -296,6 +301,7 @@ public final class HaLoop implements AutoCloseable {
                 case Decision.Reinit r -> {
                     pg.moveDataAside();
                     rewindFailed = false;
+                    if (view.reinit().contains(me.name())) store.requestReinit(me.name(), false);
                     again();
                 }
             }
@@ -337,12 +343,28 @@ public final class HaLoop implements AutoCloseable {
 
     private void recordPromotion(ClusterSnapshot view, long forkLsn) throws StoreException {
         Switchover sw = view.switchover();
+        boolean manual = view.failover() != null && me.name().equals(view.failover().candidate());
         String reason = sw != null && me.name().equals(sw.candidate()) ? "switchover from " + sw.leader()
-                : "failover" + (view.lastLeader() != null ? " from " + view.lastLeader().holder() : "");
+                : (manual ? "manual failover" : "failover") + (takenOverFrom != null ? " from " + takenOverFrom : "");
+        takenOverFrom = null;
         if (sw != null) store.clearSwitchover();
+        if (view.failover() != null) store.clearFailover();
         PgStatus now = pg.observe();
         store.addHistory(new HistoryEntry(now.timeline(), forkLsn, System.currentTimeMillis(), me.name(), reason));
         history = store.history();
+    }
+
+    /** pgha edit-config's parameters, applied on every member (reload); a restart-only change is published. */
+    private void applyParameters(java.util.Map<String, String> wanted) {
+        if (wanted.equals(appliedParameters)) return;
+        try {
+            pg.applyParameters(wanted, appliedParameters.keySet());
+            appliedParameters = java.util.Map.copyOf(wanted);
+            log.info("applied the cluster's PostgreSQL parameters {}", wanted.keySet());
+            again();
+        } catch (PostgresException e) {
+            log.warn("cannot apply the cluster's PostgreSQL parameters: {}", e.getMessage());
+        }
     }
 
     /** Walks the synchronous set toward the streaming standbys, one safe step at a time. */

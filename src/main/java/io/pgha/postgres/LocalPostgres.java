@@ -115,8 +115,14 @@ public final class LocalPostgres implements Postgres {
                         sync = SyncNames.parse(rs.getString(1));
                     }
                 }
+                boolean pendingRestart;
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(bool_or(pending_restart), false) FROM pg_settings")) {
+                    rs.next();
+                    pendingRestart = rs.getBoolean(1);
+                }
                 return new PgStatus(true, true, true, recovery, timeline, lsn, streaming, upHost, upPort,
-                        standbySignal, List.copyOf(slots), List.copyOf(streamingStandbys), sync.members(), sync.quorum());
+                        standbySignal, List.copyOf(slots), List.copyOf(streamingStandbys), sync.members(), sync.quorum(),
+                        pendingRestart);
             }
         } catch (SQLException | IOException e) {
             closeConnection();
@@ -168,9 +174,11 @@ public final class LocalPostgres implements Postgres {
             Path pwFile = dir.runDir().resolve("initdb.pw");
             dir.writePrivate(pwFile, Files.readString(pg.superuserPasswordFile()).strip() + "\n");
             try {
+                // --no-sync: a fresh cluster holds nothing yet, and PostgreSQL fsyncs the data directory
+                // itself before any crash recovery
                 run("initdb", List.of(bin("initdb"), "-D", dir.path().toString(), "-U", pg.superuser(),
                         "--pwfile=" + pwFile, "--data-checksums", "-E", "UTF8", "--locale=C.UTF-8",
-                        "--auth=scram-sha-256"), 120_000);
+                        "--auth=scram-sha-256", "--no-sync"), 120_000);
             } finally {
                 Files.deleteIfExists(pwFile);
             }
@@ -431,6 +439,22 @@ public final class LocalPostgres implements Postgres {
         } catch (IOException | SQLException e) {
             closeConnection();
             throw new PostgresException("cannot reconcile slots and pg_hba: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void applyParameters(Map<String, String> wanted, Set<String> previous) throws PostgresException {
+        try (Statement st = connection().createStatement()) {
+            for (String name : previous) {
+                if (!wanted.containsKey(name)) st.execute("ALTER SYSTEM RESET " + quoteIdent(name));
+            }
+            for (var e : wanted.entrySet()) {
+                st.execute("ALTER SYSTEM SET " + quoteIdent(e.getKey()) + " = '" + e.getValue().replace("'", "''") + "'");
+            }
+            st.execute("SELECT pg_reload_conf()");
+        } catch (IOException | SQLException e) {
+            closeConnection();
+            throw new PostgresException(e.getMessage(), e);
         }
     }
 

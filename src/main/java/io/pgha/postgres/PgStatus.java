@@ -18,6 +18,7 @@ import java.util.List;
  * @param streamingStandbys primary: application names of the standbys streaming from it now
  * @param syncStandbys  primary: the members named in synchronous_standby_names
  * @param syncQuorum    primary: k of {@code ANY k (...)}, 0 when synchronous replication is off
+ * @param pendingRestart a changed parameter takes effect only after a restart
  */
 public record PgStatus(
         boolean hasData,
@@ -33,7 +34,15 @@ public record PgStatus(
         List<String> slots,
         List<String> streamingStandbys,
         List<String> syncStandbys,
-        int syncQuorum) {
+        int syncQuorum,
+        boolean pendingRestart) {
+
+    public PgStatus(boolean hasData, boolean running, boolean accepting, boolean inRecovery, long timeline, long lsn,
+                    boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal, List<String> slots,
+                    List<String> streamingStandbys, List<String> syncStandbys, int syncQuorum) {
+        this(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost, upstreamPort, standbySignal,
+                slots, streamingStandbys, syncStandbys, syncQuorum, false);
+    }
 
     public static PgStatus noData() {
         return new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of(), List.of(), List.of(), 0);

@@ -51,6 +51,9 @@ public interface Postgres {
     /** Marks a stopped former primary to start as a standby next time (standby.signal). */
     void markStandby() throws PostgresException;
 
+    /** Sets the cluster-wide parameters (ALTER SYSTEM, reload) and resets those no longer wanted. */
+    void applyParameters(java.util.Map<String, String> wanted, java.util.Set<String> previous) throws PostgresException;
+
     /** Primary: sets synchronous_standby_names (persisted, reloaded; no restart). */
     void setSynchronousStandbys(SyncNames names) throws PostgresException;
 

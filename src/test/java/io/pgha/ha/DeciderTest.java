@@ -71,6 +71,8 @@ class DeciderTest {
         io.pgha.dcs.SyncState sync;
         io.pgha.dcs.Switchover switchover;
         boolean paused;
+        io.pgha.dcs.FailoverRequest failover;
+        Set<String> reinit = Set.of();
 
         View paused() {
             paused = true;
@@ -117,7 +119,8 @@ class DeciderTest {
         }
 
         ClusterSnapshot build() {
-            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused);
+            return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
+                    failover, reinit, Map.of());
         }
     }
 
@@ -492,5 +495,27 @@ class DeciderTest {
         Decision d = decide(node("a", STOPPED_PRIMARY), v);
         assertThat(d).isInstanceOf(Decision.AcquireLease.class);
         assertThat(d.reason()).contains("previous store session");
+    }
+
+    // ================================================================ operator orders
+
+    @Test
+    void aManualFailoverPromotesTheChosenStandbyEvenWithoutTheQuorum() {
+        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
+                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
+                .member("c", "replica", "streaming", 5000, 0, List.of()).dead("c");
+        v.failover = new io.pgha.dcs.FailoverRequest("b", WALL);
+        assertThat(decide(node("b", standbyAt(4000)), v)).isInstanceOf(Decision.AcquireLease.class);
+        v.alive.add("c");
+        assertThat(decide(node("c", standbyAt(5000)), v).reason()).contains("manual failover to b in progress");
+    }
+
+    @Test
+    void aReinitOrderRebuildsTheStandbyFromTheLeader() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        v.reinit = Set.of("a");
+        Decision d = decide(node("a", STANDBY_STREAMING).following("b"), v);
+        assertThat(d).isInstanceOf(Decision.Reinit.class);
+        assertThat(((Decision.Reinit) d).leader().name()).isEqualTo("b");
     }
 }

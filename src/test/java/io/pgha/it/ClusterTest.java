@@ -310,4 +310,80 @@ class ClusterTest {
         assertThat(history.out()).contains("failover from " + cluster.name(old));
         for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
     }
+
+    String show(int node, String parameter) throws Exception {
+        try (Connection c = connect(node); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + parameter)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void editConfigReachesEveryMemberAndSaysWhenARestartIsPending() throws Exception {
+        awaitHealthy(i -> true);
+        Cli bad = pgha("edit-config", "-c", cluster.configFile(0).toString(), "--set", "work_mme=8MB", "--set", "port=1");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("work_mme is not a PostgreSQL parameter").contains("port is managed by pgha");
+        Cli ok = pgha("edit-config", "-c", cluster.configFile(0).toString(), "--set", "work_mem=8MB", "--set", "shared_buffers=48MB");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            await().atMost(BOUND).until(() -> show(node, "work_mem").equals("8MB"));
+        }
+        await().atMost(BOUND).until(() -> pgha("list", "-c", cluster.configFile(0).toString()).out().contains("restart pending"));
+        assertThat(pgha("show-config", "-c", cluster.configFile(0).toString()).out()).contains("work_mem: '8MB'");
+        Cli unset = pgha("edit-config", "-c", cluster.configFile(0).toString(), "--unset", "shared_buffers", "--unset", "work_mem");
+        assertThat(unset.exit()).as(unset.err()).isZero();
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            await().atMost(BOUND).until(() -> show(node, "work_mem").equals("4MB"));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void reinitRebuildsAStandbyAndKeepsItsOldDataAside() throws Exception {
+        awaitHealthy(i -> true);
+        int node = (leader() + 1) % 3;
+        Cli r = pgha("reinit", cluster.name(node), "-c", cluster.configFile(0).toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        await().atMost(BOUND).until(() -> {
+            try (var s = Files.list(cluster.nodeDir(node))) {
+                return s.anyMatch(p -> p.getFileName().toString().startsWith("data.moved-"));
+            }
+        });
+        awaitHealthy(i -> true);
+        await().atMost(BOUND).until(() -> ids(node).containsAll(confirmed));
+        assertThat(cluster.snapshot().reinit()).isEmpty();
+        Cli leaderRefused = pgha("reinit", cluster.name(leader()), "-c", cluster.configFile(0).toString());
+        assertThat(leaderRefused.exit()).isEqualTo(1);
+        assertThat(leaderRefused.err()).contains("is the leader");
+        cluster.postmaster(node).ifPresent(h -> startedPids.add(h.pid()));
+    }
+
+    @Test
+    @Order(11)
+    void aManualFailoverPromotesTheChosenStandbyWhileNobodyLeads() throws Exception {
+        awaitHealthy(i -> true);
+        assertThat(pgha("pause", "-c", cluster.configFile(0).toString()).exit()).isZero();
+        await().atMost(BOUND).until(() -> cluster.snapshot().paused());
+        int old = leader();
+        int chosen = (old + 2) % 3;
+        Cli refused = pgha("failover", "--candidate", cluster.name(chosen), "-c", cluster.configFile(chosen).toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("holds the lease and leads: use switchover");
+        cluster.killNode(old);
+        await().atMost(BOUND).until(() -> cluster.snapshot().leader() == null);
+        Cli r = pgha("failover", "--candidate", cluster.name(chosen), "-c", cluster.configFile(chosen).toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(cluster.name(chosen) + " is the primary");
+        assertThat(pgha("resume", "-c", cluster.configFile(chosen).toString()).exit()).isZero();
+        cluster.start(old);
+        cluster.agent(old).ifPresent(p -> startedPids.add(p.pid()));
+        awaitHealthy(i -> true);
+        assertThat(leader()).isEqualTo(chosen);
+        assertThat(pgha("history", "-c", cluster.configFile(0).toString()).out()).contains("manual failover from " + cluster.name(old));
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+    }
 }

@@ -1,0 +1,51 @@
+package io.pgha.cli;
+
+import io.pgha.agent.ClusterAdmin;
+import io.pgha.config.ConfigLoader;
+import io.pgha.config.HaSettings;
+import io.pgha.dcs.ZookeeperStore;
+import io.pgha.ha.AdminActions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "failover", description = "Promote a chosen standby while no member leads (when automatic failover"
+        + " cannot proceed on its own).")
+public final class FailoverCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--candidate", required = true, description = "the standby to promote")
+    String candidate;
+
+    @Option(names = "--force", description = "promote it even if it is outside the synchronous set (it may lack commits)")
+    boolean force;
+
+    @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for the promotion (default ${DEFAULT-VALUE})")
+    int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        HaSettings settings = store.config != null ? ConfigLoader.load(store.config).ha() : HaSettings.defaults();
+        try (ZookeeperStore s = store.connect()) {
+            AdminActions.Result r = new ClusterAdmin(s, settings).failover(candidate, force);
+            if (r.status() != 202) {
+                System.err.println("pgha: " + r.message());
+                return 1;
+            }
+            System.out.println(r.message());
+            long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                var c = s.snapshot();
+                if (c.leader() != null && c.leader().holder().equals(candidate) && c.failover() == null) {
+                    System.out.println(candidate + " is the primary");
+                    return 0;
+                }
+                Thread.sleep(100);
+            }
+            System.err.println("pgha: " + candidate + " did not become the primary within " + timeout + " s; see its agent's log");
+            return 1;
+        }
+    }
+}
