@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.demo.LocalCluster;
+import io.pgha.testing.AckedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -93,52 +91,28 @@ class ZeroLossTest {
     @Test
     @Order(2)
     void noAcknowledgedCommitIsLostAcrossFiveKillsOfThePrimaryNode() throws Exception {
-        ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger next = new AtomicInteger();
-        Thread writer = Thread.ofPlatform().start(() -> {
-            Connection c = null;
-            while (!stop.get()) {
-                try {
-                    if (c == null) c = DriverManager.getConnection(cluster.jdbcUrl(), props);
-                    int id = next.incrementAndGet();
-                    try (var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
-                        ps.setInt(1, id);
-                        ps.executeUpdate();
-                    }
-                    acked.add(id);
-                } catch (Exception e) {
-                    try {
-                        if (c != null) c.close();
-                    } catch (Exception ignored) {
-                        // the connection is gone either way
-                    }
-                    c = null;
-                }
-            }
-        });
+        AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 0);
         try {
             for (int round = 0; round < 5; round++) {
                 await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
-                int before = acked.size();
-                await().atMost(BOUND).until(() -> acked.size() > before + 50);
+                int before = writer.count();
+                await().atMost(BOUND).until(() -> writer.count() > before + 50);
                 int old = cluster.leader().orElseThrow();
                 cluster.killNode(old);
                 await().atMost(BOUND).pollInterval(Duration.ofMillis(50))
                         .until(() -> cluster.leader().filter(l -> l != old).isPresent());
-                int afterKill = acked.size();
-                await().atMost(BOUND).until(() -> acked.size() > afterKill + 20);
+                int afterKill = writer.count();
+                await().atMost(BOUND).until(() -> writer.count() > afterKill + 20);
                 cluster.start(old);
             }
             await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
         } finally {
-            stop.set(true);
-            writer.join(30_000);
+            writer.close();
         }
         Set<Integer> present = idsOnPrimary();
         List<Integer> missing = new ArrayList<>();
-        for (int id : acked) if (!present.contains(id)) missing.add(id);
-        assertThat(acked.size()).isGreaterThan(350);
+        for (int id : writer.acknowledged()) if (!present.contains(id)) missing.add(id);
+        assertThat(writer.count()).isGreaterThan(350);
         assertThat(missing).as("acknowledged commits missing on the final primary").isEmpty();
     }
 
@@ -182,39 +156,15 @@ class ZeroLossTest {
         await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
         int old = cluster.leader().orElseThrow();
         long rewindsBefore = Files.readString(cluster.agentLog(old)).lines().filter(l -> l.contains("Rewind:")).count();
-        ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger next = new AtomicInteger(1_000_000);
-        Thread writer = Thread.ofPlatform().start(() -> {
-            Connection c = null;
-            while (!stop.get()) {
-                try {
-                    if (c == null) c = DriverManager.getConnection(cluster.jdbcUrl(), props);
-                    int id = next.incrementAndGet();
-                    try (var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
-                        ps.setInt(1, id);
-                        ps.executeUpdate();
-                    }
-                    acked.add(id);
-                } catch (Exception e) {
-                    try {
-                        if (c != null) c.close();
-                    } catch (Exception ignored) {
-                        // gone either way
-                    }
-                    c = null;
-                }
-            }
-        });
+        AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 1_000_000);
         Cli r;
         try {
-            await().atMost(BOUND).until(() -> acked.size() > 50);
+            await().atMost(BOUND).until(() -> writer.count() > 50);
             r = pgha("switchover", "-c", cluster.configFile(0).toString());
-            int afterSwitch = acked.size();
-            await().atMost(BOUND).until(() -> acked.size() > afterSwitch + 50);
+            int afterSwitch = writer.count();
+            await().atMost(BOUND).until(() -> writer.count() > afterSwitch + 50);
         } finally {
-            stop.set(true);
-            writer.join(30_000);
+            writer.close();
         }
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("is the primary");
@@ -222,7 +172,7 @@ class ZeroLossTest {
         assertThat(now).isNotEqualTo(old);
         await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
         Set<Integer> present = idsOnPrimary();
-        assertThat(acked.stream().filter(id -> !present.contains(id)).toList()).as("lost in the switchover").isEmpty();
+        assertThat(writer.acknowledged().stream().filter(id -> !present.contains(id)).toList()).as("lost in the switchover").isEmpty();
         long rewindsAfter = Files.readString(cluster.agentLog(old)).lines().filter(l -> l.contains("Rewind:")).count();
         assertThat(rewindsAfter).as("the old primary followed without pg_rewind").isEqualTo(rewindsBefore);
         assertThat(Files.readString(cluster.agentLog(old))).doesNotContain("moved data directory");
