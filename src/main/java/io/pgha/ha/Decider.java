@@ -103,6 +103,9 @@ public final class Decider {
                 return new Decision.Reinit(up, "pg_rewind cannot bring this node back: moving its data aside and cloning " + leader.name());
             if (!pg.standbySignal())
                 return new Decision.Rewind(up, "this node was a primary: rewinding it to follow " + leader.name());
+            if (o.standbyStartFailed())
+                return new Decision.Rewind(up, "PostgreSQL cannot start as a standby of " + leader.name()
+                        + " (its timeline forked before this node's data ends): rewinding");
             return new Decision.StartStandby(up, "starting as a standby of " + leader.name());
         }
 
@@ -143,6 +146,10 @@ public final class Decider {
             if (lastWasMe) return new Decision.AcquireLease("primary without a lease, and nobody took it since: re-taking it");
             return new Decision.Fence("a primary without the lease: stopping it");
         }
+        // A primary whose agent froze keeps running without its lease; a standby still streaming from it
+        // would acknowledge its commits after a new leader is chosen. Cut it off first, then report.
+        if (o.following() != null || pg.streaming())
+            return new Decision.Detach("the lease is gone: no longer streaming from (or acknowledging) the old primary");
         return CandidateRanking.decide(o, c, s);
     }
 

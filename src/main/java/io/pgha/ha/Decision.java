@@ -34,6 +34,9 @@ public sealed interface Decision {
     /** A running standby switches its upstream to the new leader (reload, no restart). */
     record Follow(Upstream leader, String reason) implements Decision {}
 
+    /** Stop streaming from (and so acknowledging commits of) a primary that no longer holds the lease. */
+    record Detach(String reason) implements Decision {}
+
     /** pg_rewind against the leader, then start as its standby. */
     record Rewind(Upstream leader, String reason) implements Decision {}
 

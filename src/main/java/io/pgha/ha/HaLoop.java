@@ -65,6 +65,7 @@ public final class HaLoop implements AutoCloseable {
     private final List<java.util.function.Consumer<NodeState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean historyLoaded;
     private String takenOverFrom;
+    private boolean standbyStartFailed;
     private java.util.Map<String, String> appliedParameters = java.util.Map.of();
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
@@ -163,8 +164,10 @@ public final class HaLoop implements AutoCloseable {
 
         if (view != null) publish(status, view, iLead);
 
+        if (status.running()) standbyStartFailed = false;
         Observation o = new Observation(me.name(), status, pg.following(), health, now, pgDownSince,
-                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis(), session);
+                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis(), session,
+                standbyStartFailed);
         Decision d = Decider.decide(o, view, settings);
         if (!d.reason().equals(lastReason)) {
             log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
@@ -213,7 +216,9 @@ public final class HaLoop implements AutoCloseable {
         Lease lease = view.leader();
         String role = iLead && status.isPrimary() ? Member.LEADER
                 : status.running() && status.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
-        long lostToken = lease == null && view.lastLeader() != null ? view.lastLeader().token() : 0;
+        // the position counts for the election only once nothing more can arrive from the old primary
+        boolean cutOff = pg.following() == null && !status.streaming();
+        long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         Member m = new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, status.describe(),
                 status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),
                 System.currentTimeMillis(), status.pendingRestart());
@@ -281,7 +286,16 @@ public final class HaLoop implements AutoCloseable {
                     again();
                 }
                 case Decision.StartStandby s -> {
-                    pg.startStandby(s.leader());
+                    try {
+                        pg.startStandby(s.leader());
+                    } catch (PostgresException e) {
+                        standbyStartFailed = s.leader() != null;
+                        throw e;
+                    }
+                    again();
+                }
+                case Decision.Detach x -> {
+                    pg.follow(null);
                     again();
                 }
                 case Decision.Follow f -> {
@@ -289,6 +303,7 @@ public final class HaLoop implements AutoCloseable {
                     notStreamingSince = 0;
                 }
                 case Decision.Rewind r -> {
+                    standbyStartFailed = false;
                     if (pg.rewind(r.leader())) {
                         rewindFailed = false;
                         pg.startStandby(r.leader());

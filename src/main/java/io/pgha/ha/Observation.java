@@ -18,6 +18,7 @@ import io.pgha.postgres.PgStatus;
  * @param nofailover          this node must never be promoted
  * @param nowMillis           wall-clock time, for scheduled switchovers only (never for fencing)
  * @param session             this agent's current store session (a lease is ours only if it owns it)
+ * @param standbyStartFailed  the last attempt to start PostgreSQL as a standby failed
  */
 public record Observation(
         String me,
@@ -31,7 +32,8 @@ public record Observation(
         boolean rewindFailed,
         boolean nofailover,
         long nowMillis,
-        long session) {
+        long session,
+        boolean standbyStartFailed) {
 
     long millisSince(long sinceNanos) {
         return sinceNanos == 0 ? 0 : (nowNanos - sinceNanos) / 1_000_000;

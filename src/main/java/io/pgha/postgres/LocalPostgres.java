@@ -290,7 +290,8 @@ public final class LocalPostgres implements Postgres {
             }
         } catch (IOException | SQLException e) {
             closeConnection();
-            throw new PostgresException("cannot point the standby at " + upstream.name() + ": " + e.getMessage(), e);
+            throw new PostgresException("cannot point the standby at " + (upstream == null ? "nothing" : upstream.name())
+                    + ": " + e.getMessage(), e);
         }
     }
 

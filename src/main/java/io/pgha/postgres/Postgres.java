@@ -15,7 +15,7 @@ public interface Postgres {
 
     void startStandby(Upstream upstream) throws PostgresException;
 
-    /** A running standby streams from {@code upstream} from now on (reload, no restart). */
+    /** A running standby streams from {@code upstream} from now on, or from nobody when null (reload, no restart). */
     void follow(Upstream upstream) throws PostgresException;
 
     void promote() throws PostgresException;

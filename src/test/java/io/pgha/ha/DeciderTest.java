@@ -41,23 +41,24 @@ class DeciderTest {
 
     // ---- observations
     record Obs(String me, PgStatus pg, String following, StoreHealth store, long pgDownSince, long notStreamingSince,
-               long leaderlessSince, boolean rewindFailed, boolean nofailover) {
+               long leaderlessSince, boolean rewindFailed, boolean nofailover, boolean startFailed) {
         Observation build() {
             return new Observation(me, pg, following, store, NOW, pgDownSince, notStreamingSince, leaderlessSince,
-                    rewindFailed, nofailover, WALL, 0);
+                    rewindFailed, nofailover, WALL, 0, startFailed);
         }
 
-        Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
-        Obs store(StoreHealth h) { return new Obs(me, pg, following, h, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
-        Obs pgDownFor(long ms) { return new Obs(me, pg, following, store, NOW - ms * MS, notStreamingSince, leaderlessSince, rewindFailed, nofailover); }
-        Obs notStreamingFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, NOW - ms * MS, leaderlessSince, rewindFailed, nofailover); }
-        Obs leaderlessFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, NOW - ms * MS, rewindFailed, nofailover); }
-        Obs withRewindFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, true, nofailover); }
-        Obs withNofailover() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, true); }
+        Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
+        Obs store(StoreHealth h) { return new Obs(me, pg, following, h, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
+        Obs pgDownFor(long ms) { return new Obs(me, pg, following, store, NOW - ms * MS, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
+        Obs notStreamingFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, NOW - ms * MS, leaderlessSince, rewindFailed, nofailover, startFailed); }
+        Obs leaderlessFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, NOW - ms * MS, rewindFailed, nofailover, startFailed); }
+        Obs withRewindFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, true, nofailover, startFailed); }
+        Obs withStartFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, true); }
+        Obs withNofailover() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, true, startFailed); }
     }
 
     static Obs node(String me, PgStatus pg) {
-        return new Obs(me, pg, null, StoreHealth.ok(), 0, 0, 0, false, false);
+        return new Obs(me, pg, null, StoreHealth.ok(), 0, 0, 0, false, false, false);
     }
 
     // ---- cluster views
@@ -517,5 +518,20 @@ class DeciderTest {
         Decision d = decide(node("a", STANDBY_STREAMING).following("b"), v);
         assertThat(d).isInstanceOf(Decision.Reinit.class);
         assertThat(((Decision.Reinit) d).leader().name()).isEqualTo("b");
+    }
+
+    @Test
+    void whenTheLeaseVanishesAStandbyCutsItselfOffTheOldPrimaryBeforeTheElection() {
+        View v = cluster().lastLeader("a", 7).member("c", "replica", "streaming", 5000, 0, List.of());
+        Decision d = decide(node("c", STANDBY_STREAMING).following("a"), v);
+        assertThat(d).isInstanceOf(Decision.Detach.class);
+        assertThat(decide(node("c", STANDBY_STREAMING), v)).as("streaming without a known upstream").isInstanceOf(Decision.Detach.class);
+        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+    }
+
+    @Test
+    void aStandbyThatCannotStartOnTheLeadersTimelineIsRewound() {
+        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+        assertThat(decide(node("a", STOPPED_STANDBY).withStartFailed(), v)).isInstanceOf(Decision.Rewind.class);
     }
 }
