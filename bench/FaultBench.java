@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * The long fault-injection run (issue 5): the same rig, nemesis and checker as FaultSuiteTest, for as
  * many faults as asked, printing the same summary line. Needs root and iproute2.
  *
- *   bench/run FaultBench --faults 50 [--seed S] [--minutes M] [--keep]
+ *   bench/run FaultBench --faults 50 [--seed S] [--minutes M] [--only stop-agent,kill-node] [--keep]
  *
  * The run itself lives in the test sources (io.pgha.fault.FaultRun); this loads it from
  * target/test-classes, which `mvn package` (what bench/run triggers) compiles. After editing the test

@@ -400,8 +400,9 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < nodes; i++) {
                 if (!include.test(i) || i == lead.get()) continue;
                 Member m = s.members().get(name(i));
+                Member leaderRecord = s.members().get(s.leader().holder());
                 if (m == null || !s.isAlive(name(i)) || !"streaming".equals(m.state())
-                        || !s.leader().holder().equals(m.upstream())) return false;
+                        || !s.leader().holder().equals(m.upstream()) || m.timeline() < leaderRecord.timeline()) return false;
                 expected.add(name(i));
             }
             return primaryServes(lead.get(), expected);

@@ -148,7 +148,7 @@ public final class Decider {
         }
         // A primary whose agent froze keeps running without its lease; a standby still streaming from it
         // would acknowledge its commits after a new leader is chosen. Cut it off first, then report.
-        if (o.following() != null || pg.streaming())
+        if (o.following() != null || pg.walReceiverRunning())
             return new Decision.Detach("the lease is gone: no longer streaming from (or acknowledging) the old primary");
         return CandidateRanking.decide(o, c, s);
     }

@@ -217,7 +217,7 @@ public final class HaLoop implements AutoCloseable {
         String role = iLead && status.isPrimary() ? Member.LEADER
                 : status.running() && status.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
         // the position counts for the election only once nothing more can arrive from the old primary
-        boolean cutOff = pg.following() == null && !status.streaming();
+        boolean cutOff = pg.following() == null && !status.walReceiverRunning();
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         Member m = new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, status.describe(),
                 status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),

@@ -69,6 +69,22 @@ public final class LocalPostgres implements Postgres {
         try {
             Connection c = connection();
             try (Statement st = c.createStatement()) {
+                // The WAL receiver first, the position after: a position read once no receiver runs is final.
+                boolean streaming = false;
+                boolean receiverRunning = false;
+                String upHost = null;
+                int upPort = 0;
+                long receivedTli = 0;
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT status, sender_host, sender_port, received_tli FROM pg_stat_wal_receiver WHERE pid IS NOT NULL")) {
+                    if (rs.next()) {
+                        receiverRunning = true;
+                        streaming = "streaming".equals(rs.getString(1));
+                        upHost = rs.getString(2);
+                        upPort = rs.getInt(3);
+                        receivedTli = rs.getLong(4);
+                    }
+                }
                 boolean recovery;
                 long lsn;
                 long timeline;
@@ -82,21 +98,11 @@ public final class LocalPostgres implements Postgres {
                     long receive = Lsn.parse(rs.getString(3));
                     long replay = Lsn.parse(rs.getString(4));
                     lsn = recovery ? Math.max(receive, replay) : Lsn.parse(rs.getString(2));
-                    timeline = rs.getLong(5);
+                    timeline = Math.max(rs.getLong(5), recovery ? receivedTli : 0);
                 }
-                boolean streaming = false;
-                String upHost = null;
-                int upPort = 0;
-                if (recovery) {
-                    try (ResultSet rs = st.executeQuery(
-                            "SELECT status, sender_host, sender_port, received_tli FROM pg_stat_wal_receiver")) {
-                        if (rs.next()) {
-                            streaming = "streaming".equals(rs.getString(1));
-                            upHost = rs.getString(2);
-                            upPort = rs.getInt(3);
-                            if (rs.getLong(4) > timeline) timeline = rs.getLong(4);
-                        }
-                    }
+                if (!recovery) {
+                    streaming = false;
+                    receiverRunning = false;
                 }
                 List<String> slots = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery(
@@ -122,7 +128,7 @@ public final class LocalPostgres implements Postgres {
                 }
                 return new PgStatus(true, true, true, recovery, timeline, lsn, streaming, upHost, upPort,
                         standbySignal, List.copyOf(slots), List.copyOf(streamingStandbys), sync.members(), sync.quorum(),
-                        pendingRestart);
+                        pendingRestart, receiverRunning);
             }
         } catch (SQLException | IOException e) {
             closeConnection();

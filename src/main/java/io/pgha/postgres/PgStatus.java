@@ -19,6 +19,8 @@ import java.util.List;
  * @param syncStandbys  primary: the members named in synchronous_standby_names
  * @param syncQuorum    primary: k of {@code ANY k (...)}, 0 when synchronous replication is off
  * @param pendingRestart a changed parameter takes effect only after a restart
+ * @param walReceiverRunning a standby's WAL receiver process exists (connecting, streaming or stopping);
+ *                      {@code lsn} was read after this, so without a receiver it cannot grow any more
  */
 public record PgStatus(
         boolean hasData,
@@ -35,13 +37,14 @@ public record PgStatus(
         List<String> streamingStandbys,
         List<String> syncStandbys,
         int syncQuorum,
-        boolean pendingRestart) {
+        boolean pendingRestart,
+        boolean walReceiverRunning) {
 
     public PgStatus(boolean hasData, boolean running, boolean accepting, boolean inRecovery, long timeline, long lsn,
                     boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal, List<String> slots,
                     List<String> streamingStandbys, List<String> syncStandbys, int syncQuorum) {
         this(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost, upstreamPort, standbySignal,
-                slots, streamingStandbys, syncStandbys, syncQuorum, false);
+                slots, streamingStandbys, syncStandbys, syncQuorum, false, streaming);
     }
 
     public static PgStatus noData() {

@@ -1,0 +1,137 @@
+package io.pgha.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.fault.Checker.Ack;
+import io.pgha.fault.Checker.Fault;
+import io.pgha.fault.Checker.Probe;
+import io.pgha.fault.Checker.ProbeState;
+import io.pgha.fault.Checker.Promotion;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The checker's rules on hand-made histories: what counts as a split-brain write, a loss, a dual primary. */
+class FaultCheckerTest {
+    static Ack ack(long id, String writer, int node, int tl, long sent, long acked) {
+        return new Ack(id, writer, node, tl, sent, acked, false);
+    }
+
+    static Checker.Input input(List<Ack> acks, List<Probe> probes, List<Promotion> promotions, List<Fault> faults, Set<Long> ids) {
+        return new Checker.Input(acks, probes, promotions, faults, ids, 1, 2_000, 90_000, 0, 100_000, 7);
+    }
+
+    static Set<Long> idsOf(List<Ack> acks) {
+        Set<Long> ids = new HashSet<>();
+        for (Ack a : acks) ids.add(a.id());
+        return ids;
+    }
+
+    static final Fault KILL = new Fault(1, FaultKind.KILL_NODE, "kill -9 node1 (primary)", 10_000, 13_000, 20_000, "");
+
+    @Test
+    void aCleanFailoverBreaksNothingAndItsGapIsTheUnavailability() {
+        List<Ack> acks = List.of(
+                ack(1, "endpoint", 0, 1, 9_000, 9_900),
+                ack(2, "endpoint", 1, 2, 14_000, 14_100),
+                ack(3, "direct-node2", 1, 2, 14_050, 14_150),
+                ack(4, "endpoint", 1, 2, 14_500, 14_600),
+                ack(5, "endpoint", 1, 2, 25_000, 25_010));
+        Checker.Report r = Checker.check(input(acks, List.of(), List.of(new Promotion(1, 2, 13_500)), List.of(KILL), idsOf(acks)));
+        assertThat(r.violations()).isEmpty();
+        // the longest silence between the fault (10 s) and convergence (20 s): 14.6 s to 25.0 s
+        assertThat(r.unavailability()).containsEntry(1, 25_010L - 14_600L);
+        assertThat(r.endpointAcks()).isEqualTo(4);
+        assertThat(r.directAcks()).isEqualTo(1);
+        assertThat(r.summary()).contains("lost=0").contains("split-brain=0").endsWith("PASS");
+    }
+
+    @Test
+    void theSilenceThatCountsIsTheLongestOneWhileTheFaultLasts() {
+        long[] acks = {1_000, 9_990, 10_005, 12_000, 12_010, 19_000, 30_000};
+        assertThat(Checker.longestSilence(acks, 10_000, 15_000, 0, 40_000)).isEqualTo(19_000 - 12_010);
+        assertThat(Checker.longestSilence(acks, 10_000, 20_000, 0, 40_000)).isEqualTo(30_000 - 19_000);
+        assertThat(Checker.longestSilence(new long[] {5_000}, 10_000, 20_000, 0, 40_000)).isEqualTo(35_000);
+    }
+
+    @Test
+    void aWriteSentToTheOldPrimaryAfterTheNewOneWasSeenIsSplitBrain() {
+        List<Ack> acks = List.of(
+                ack(1, "endpoint", 1, 3, 20_000, 20_010),          // node2 primary on timeline 3
+                ack(2, "direct-node1", 0, 2, 20_500, 20_600));     // node1 still acknowledging on timeline 2
+        Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), idsOf(acks)));
+        assertThat(r.splitBrain()).singleElement().satisfies(s -> {
+            assertThat(s.write().id()).isEqualTo(2);
+            assertThat(s.newer().node()).isEqualTo(1);
+            assertThat(s.newer().timeline()).isEqualTo(3);
+        });
+        assertThat(r.ok()).isFalse();
+        assertThat(r.summary()).contains("split-brain=1").contains("FAIL");
+    }
+
+    @Test
+    void aWriteSentBeforeTheNewPrimaryWasSeenIsNotCalledSplitBrainOnClockGuesses() {
+        // sent before node2's first sign of life as primary, acknowledged after: the clocks cannot order the commit
+        List<Ack> acks = List.of(
+                ack(1, "direct-node1", 0, 2, 19_000, 21_000),
+                ack(2, "endpoint", 1, 3, 20_000, 20_010));
+        Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), idsOf(acks)));
+        assertThat(r.splitBrain()).isEmpty();
+    }
+
+    @Test
+    void theStoresHistoryAndProbesAlsoDateAPromotion() {
+        List<Ack> acks = List.of(ack(1, "direct-node1", 0, 2, 20_500, 20_600));
+        Checker.Report byHistory = Checker.check(input(acks, List.of(), List.of(new Promotion(2, 3, 20_000)), List.of(KILL), idsOf(acks)));
+        assertThat(byHistory.splitBrain()).hasSize(1);
+        List<Probe> probes = List.of(new Probe(2, 19_900, 19_950, ProbeState.PRIMARY, 3));
+        Checker.Report byProbe = Checker.check(input(acks, probes, List.of(), List.of(KILL), idsOf(acks)));
+        assertThat(byProbe.splitBrain()).hasSize(1);
+        // the same node on a newer timeline later is a restart, not a second writer
+        Checker.Report sameNode = Checker.check(input(acks, List.of(), List.of(new Promotion(0, 3, 20_000)), List.of(KILL), idsOf(acks)));
+        assertThat(sameNode.splitBrain()).isEmpty();
+    }
+
+    @Test
+    void anAcknowledgedWriteMissingOnTheFinalPrimaryIsLostAndPlacedInItsFault() {
+        List<Ack> acks = List.of(ack(1, "endpoint", 0, 1, 9_000, 9_900), ack(2, "endpoint", 0, 1, 10_100, 10_200));
+        Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), Set.of(1L)));
+        assertThat(r.lost()).extracting(Ack::id).containsExactly(2L);
+        assertThat(r.details()).anyMatch(l -> l.startsWith("LOST write id 2") && l.contains("during fault 1 (kill-node)"));
+        assertThat(r.violations()).anyMatch(v -> v.contains("1 acknowledged writes missing"));
+    }
+
+    @Test
+    void aClusterThatNeverConvergesIsAViolation() {
+        Fault stuck = new Fault(1, FaultKind.ISOLATE_PRIMARY, "node1 isolated", 10_000, 16_000, -1, "");
+        Checker.Report r = Checker.check(new Checker.Input(List.of(), List.of(), List.of(), List.of(stuck), Set.of(), 0, -1,
+                90_000, 0, 100_000, 7));
+        assertThat(r.violations()).singleElement().asString().contains("not back to one primary");
+        assertThat(r.summary()).contains("convergence-after-last-heal=NONE within 90.00s");
+    }
+
+    @Test
+    void twoNodesAnsweringAsPrimaryAtOnceGiveADualPrimaryWindowButNoViolation() {
+        List<Probe> probes = new ArrayList<>();
+        for (long t = 0; t <= 1_000; t += 100) probes.add(new Probe(0, t, t + 5, ProbeState.PRIMARY, 2));
+        probes.add(new Probe(0, 1_100, 1_105, ProbeState.UNREACHABLE, -1));
+        for (long t = 600; t <= 2_000; t += 100) probes.add(new Probe(1, t, t + 5, ProbeState.PRIMARY, 3));
+        List<Checker.Window> w = Checker.dualPrimary(probes);
+        assertThat(w).singleElement().satisfies(x -> {
+            assertThat(x.fromMs()).isEqualTo(605);
+            assertThat(x.toMs()).isEqualTo(1_000);
+        });
+        Checker.Report r = Checker.check(input(List.of(), probes, List.of(), List.of(KILL), Set.of()));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.dualPrimary()).hasSize(1);
+    }
+
+    @Test
+    void faultsAreDealtInRoundsSoEveryKindComesBeforeAnyRepeats() {
+        List<FaultKind> plan = FaultRun.plan(new java.util.Random(1), 8, List.of(FaultKind.values()));
+        assertThat(plan.subList(0, FaultKind.values().length)).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(FaultRun.plan(new java.util.Random(1), 8, List.of(FaultKind.values()))).isEqualTo(plan);
+    }
+}
