@@ -49,7 +49,7 @@ public class FailoverBench {
         if (!List.of("node", "postgres", "switchover").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover");
         if (!List.of("multihost", "proxy").contains(via)) throw new IllegalArgumentException("--via multihost|proxy");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
-        LocalCluster cluster = new LocalCluster(dir, "bench", 3, 35432, LocalCluster.defaultJavaCommand(), Map.of());
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
             try {

@@ -6,7 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-15}"; clients="${2:-8}"
-base=36432
+base=17432
 dir="$(mktemp -d /tmp/pgha-bench-proxy-XXXXXX)"; rmdir "$dir"
 bin=/usr/lib/postgresql/15/bin
 command -v /usr/sbin/haproxy >/dev/null || { echo "needs HAProxy: apt-get install haproxy" >&2; exit 3; }

@@ -338,7 +338,7 @@ public final class FaultRun {
         }
         Result r;
         try {
-            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 33432, keep, kinds), System.out);
+            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 22432, keep, kinds), System.out);
         } catch (NetworkRig.Unavailable e) {
             System.err.println("fault run cannot start: " + e.getMessage());
             System.exit(2);

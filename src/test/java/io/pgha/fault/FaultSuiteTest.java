@@ -22,7 +22,7 @@ class FaultSuiteTest {
     void underFaultsOfEveryKindNoAcknowledgedWriteIsLostOrSplitAndTheClusterConverges() throws Exception {
         long seed = Long.getLong("pgha.fault.seed", System.nanoTime());
         FaultRun.Options options = new FaultRun.Options(seed, Integer.getInteger("pgha.fault.count", 18),
-                Duration.ofSeconds(Long.getLong("pgha.fault.seconds", 170)), 33432, Boolean.getBoolean("pgha.keep"),
+                Duration.ofSeconds(Long.getLong("pgha.fault.seconds", 170)), 22432, Boolean.getBoolean("pgha.keep"),
                 java.util.List.of(FaultKind.values()));
         FaultRun.Result r;
         try {

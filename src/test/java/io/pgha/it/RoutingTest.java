@@ -41,9 +41,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutingTest {
     static final Duration BOUND = Duration.ofSeconds(90);
-    static final int DNS_PORT = 32053;
-    static final int HAPROXY_RW = 32901;
-    static final int HAPROXY_RO = 32902;
+    static final int DNS_PORT = 20053;
+    static final int HAPROXY_RW = 21901;
+    static final int HAPROXY_RO = 21902;
     static final String RECORD = "primary.db.pgha.test.";
 
     LocalCluster cluster;
@@ -57,7 +57,7 @@ class RoutingTest {
         bind = new BindServer(DNS_PORT);
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-routing-");
         Path secret = dir.resolve("tsig.secret");
-        cluster = new LocalCluster(dir, "routing", 3, 32432, LocalCluster.defaultJavaCommand(), Map.of())
+        cluster = new LocalCluster(dir, "routing", 3, 20432, LocalCluster.defaultJavaCommand(), Map.of())
                 .withExtraConfig(i -> "dns:\n  server: 127.0.0.1\n  port: " + DNS_PORT + "\n  zone: pgha.test\n"
                         + "  record: primary.db\n  ttl: 1\n  tsig_key_name: " + BindServer.KEY + "\n"
                         + "  tsig_secret_file: " + secret + "\n  target: node" + (i + 1) + ".pgha.test\n");

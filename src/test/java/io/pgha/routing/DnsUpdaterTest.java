@@ -47,12 +47,12 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Against a real BIND 9 started by the test on 127.0.0.1:40053 with its own zone and TSIG key. */
+/** Against a real BIND 9 started by the test on 127.0.0.1:18053 with its own zone and TSIG key. */
 class DnsUpdaterTest {
-    static final int PORT = 40053;
-    static final int SILENT_PORT = 40054;
-    static final int BLACK_HOLE_PORT = 40055;
-    static final int FORGER_PORT = 40056;
+    static final int PORT = 18053;
+    static final int SILENT_PORT = 18054;
+    static final int BLACK_HOLE_PORT = 18055;
+    static final int FORGER_PORT = 18056;
     static final String KEY = "pgha-key";
     static final long TTL = 30;
 

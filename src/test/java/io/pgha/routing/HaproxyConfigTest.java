@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The rendered config against the real HAProxy binary: its own check, then routing between two agents' APIs. */
 class HaproxyConfigTest {
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
-    static final int API1 = 40110;
-    static final int API2 = 40111;
-    static final int PG1 = 40112;
-    static final int PG2 = 40113;
-    static final int READ_WRITE = 40114;
-    static final int READ_ONLY = 40115;
+    static final int API1 = 18110;
+    static final int API2 = 18111;
+    static final int PG1 = 18112;
+    static final int PG2 = 18113;
+    static final int READ_WRITE = 18114;
+    static final int READ_ONLY = 18115;
 
     static final List<HaproxyConfig.Node> THREE = List.of(
             new HaproxyConfig.Node("db1", "10.0.0.11", 5432, "10.0.0.11", 8008),

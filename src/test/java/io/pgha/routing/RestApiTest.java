@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /** Real HTTP over loopback against a RestApi whose node state the test sets and whose admin actions it records. */
 class RestApiTest {
-    static final int PORT = 40101;
-    static final int OPEN_PORT = 40102;
-    static final int BUSY_PORT = 40103;
+    static final int PORT = 18101;
+    static final int OPEN_PORT = 18102;
+    static final int BUSY_PORT = 18103;
     static final String TOKEN = "t0ken-Secret-9f2c";
     static final String USER = "admin";
     static final String PASSWORD = "pa55-Secret-77";

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 class TcpProxyTest {
     private static final String HOST = "127.0.0.1";
     private static final Path PG_BIN = Paths.get("/usr/lib/postgresql/15/bin");
-    private static final int LAST_PORT = 40299;
-    private static final AtomicInteger nextPort = new AtomicInteger(40200);
+    private static final int LAST_PORT = 18299;
+    private static final AtomicInteger nextPort = new AtomicInteger(18200);
 
     private static Path pgDir;
 
