@@ -8,6 +8,7 @@ import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.HistoryCommand;
 import io.pgha.cli.FailoverCommand;
 import io.pgha.cli.ReinitCommand;
+import io.pgha.cli.RestartCommand;
 import io.pgha.cli.ShowConfigCommand;
 import io.pgha.cli.EditConfigCommand;
 import io.pgha.cli.PauseCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
-                ReinitCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
+                ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

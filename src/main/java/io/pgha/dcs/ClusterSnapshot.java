@@ -18,6 +18,7 @@ import java.util.Set;
  * @param failover    an operator's manual failover order, or null
  * @param reinit      members the operator asked to rebuild from a fresh clone
  * @param parameters  PostgreSQL parameters set cluster-wide with pgha edit-config
+ * @param restart     members the operator asked to restart PostgreSQL on
  */
 public record ClusterSnapshot(
         String initialized,
@@ -31,7 +32,15 @@ public record ClusterSnapshot(
         boolean paused,
         FailoverRequest failover,
         Set<String> reinit,
-        Map<String, String> parameters) {
+        Map<String, String> parameters,
+        Set<String> restart) {
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,
+                           boolean paused, FailoverRequest failover, Set<String> reinit, Map<String, String> parameters) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, paused, failover, reinit,
+                parameters, Set.of());
+    }
 
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,

@@ -36,6 +36,9 @@ public interface Store extends AutoCloseable {
     /** Asks member {@code name} to move its data aside and clone the leader anew (false clears it). */
     void requestReinit(String name, boolean requested) throws StoreException;
 
+    /** Asks member {@code name} to restart its PostgreSQL (false clears it). */
+    void requestRestart(String name, boolean requested) throws StoreException;
+
     /** The cluster-wide PostgreSQL parameters (pgha edit-config). */
     void writeParameters(java.util.Map<String, String> parameters) throws StoreException;
 

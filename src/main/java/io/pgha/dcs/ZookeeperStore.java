@@ -175,8 +175,10 @@ public final class ZookeeperStore implements Store {
             byte[] cfg = readOrNull(root + "/config");
             Map<String, String> parameters = cfg == null ? Map.of()
                     : JSON.readValue(cfg, new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
+            Set<String> restart = client.checkExists().forPath(root + "/restart") == null ? Set.of()
+                    : Set.copyOf(client.getChildren().forPath(root + "/restart"));
             return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
-                    failover, reinit, parameters);
+                    failover, reinit, parameters, restart);
         } catch (Exception e) {
             throw new StoreException("cannot read the cluster from ZooKeeper: " + e.getMessage(), e);
         }
@@ -363,6 +365,16 @@ public final class ZookeeperStore implements Store {
             else client.delete().quietly().forPath(root + "/reinit/" + name);
         } catch (Exception e) {
             throw new StoreException("cannot record the reinit of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void requestRestart(String name, boolean requested) throws StoreException {
+        try {
+            if (requested) client.create().orSetData().creatingParentsIfNeeded().forPath(root + "/restart/" + name);
+            else client.delete().quietly().forPath(root + "/restart/" + name);
+        } catch (Exception e) {
+            throw new StoreException("cannot record the restart of " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -379,7 +379,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The leader's index, when one holds the lease and runs as primary. */
     public Optional<Integer> leader() throws StoreException {
-        ClusterSnapshot s = snapshot();
+        return leader(snapshot());
+    }
+
+    private static Optional<Integer> leader(ClusterSnapshot s) {
         if (s.leader() == null) return Optional.empty();
         Member m = s.members().get(s.leader().holder());
         if (m == null || !Member.LEADER.equals(m.role())) return Optional.empty();
@@ -394,7 +397,7 @@ public final class LocalCluster implements AutoCloseable {
     public boolean healthy(Predicate<Integer> include) {
         try {
             ClusterSnapshot s = snapshot();
-            Optional<Integer> lead = leader();
+            Optional<Integer> lead = leader(s);
             if (lead.isEmpty()) return false;
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {

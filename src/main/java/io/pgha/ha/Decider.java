@@ -60,6 +60,8 @@ public final class Decider {
 
         // 3. This node holds the lease: be the primary, or give the lease up.
         if (iLead) {
+            if (pg.running() && pg.accepting() && !pg.inRecovery() && c.restart().contains(o.me()))
+                return new Decision.Restart(null, "the operator asked to restart PostgreSQL on this primary");
             if (pg.running() && pg.accepting() && !pg.inRecovery()) {
                 Switchover sw = c.switchover();
                 if (sw != null && o.me().equals(sw.leader()) && sw.shutdownLsn() == 0 && o.nowMillis() >= sw.scheduledAtMillis()
@@ -89,6 +91,8 @@ public final class Decider {
             Upstream up = upstream(leader);
             if (c.reinit().contains(o.me()))
                 return new Decision.Reinit(up, "the operator asked to rebuild this node: moving its data aside and cloning " + leader.name());
+            if (c.restart().contains(o.me()) && pg.running() && pg.accepting())
+                return new Decision.Restart(up, "the operator asked to restart PostgreSQL on this standby");
             if (pg.running()) {
                 if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
                 if (!leader.name().equals(o.following()))

@@ -25,6 +25,9 @@ public sealed interface Decision {
 
     record ReleaseLease(String reason) implements Decision {}
 
+    /** Restart PostgreSQL in its current role (an operator's order, e.g. for a restart-only parameter). */
+    record Restart(Upstream leader, String reason) implements Decision {}
+
     /** Stop PostgreSQL at once: it must not accept writes (lease lost, or another node leads). */
     record Fence(String reason) implements Decision {}
 

@@ -294,6 +294,14 @@ public final class HaLoop implements AutoCloseable {
                     }
                     again();
                 }
+                case Decision.Restart r -> {
+                    pg.stop(false);
+                    if (r.leader() == null) pg.startPrimary();
+                    else pg.startStandby(r.leader());
+                    store.requestRestart(me.name(), false);
+                    log.info("restarted PostgreSQL as the operator asked");
+                    again();
+                }
                 case Decision.Detach x -> {
                     pg.follow(null);
                     again();

@@ -74,6 +74,7 @@ class DeciderTest {
         boolean paused;
         io.pgha.dcs.FailoverRequest failover;
         Set<String> reinit = Set.of();
+        Set<String> restart = Set.of();
 
         View paused() {
             paused = true;
@@ -121,7 +122,7 @@ class DeciderTest {
 
         ClusterSnapshot build() {
             return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
-                    failover, reinit, Map.of());
+                    failover, reinit, Map.of(), restart);
         }
     }
 
@@ -533,5 +534,19 @@ class DeciderTest {
     void aStandbyThatCannotStartOnTheLeadersTimelineIsRewound() {
         View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
         assertThat(decide(node("a", STOPPED_STANDBY).withStartFailed(), v)).isInstanceOf(Decision.Rewind.class);
+    }
+
+    @Test
+    void aRestartOrderRestartsPostgresInItsCurrentRole() {
+        View led = cluster().leader("a", 7).member("a", "leader", "running", 100, 0, List.of());
+        led.restart = Set.of("a");
+        Decision p = decide(node("a", PRIMARY), led);
+        assertThat(p).isInstanceOf(Decision.Restart.class);
+        assertThat(((Decision.Restart) p).leader()).isNull();
+        View other = cluster().leader("b", 7).member("b", "leader", "running", 100, 0, List.of());
+        other.restart = Set.of("a");
+        Decision s = decide(node("a", STANDBY_STREAMING).following("b"), other);
+        assertThat(s).isInstanceOf(Decision.Restart.class);
+        assertThat(((Decision.Restart) s).leader().name()).isEqualTo("b");
     }
 }

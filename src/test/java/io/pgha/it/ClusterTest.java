@@ -386,4 +386,20 @@ class ClusterTest {
         assertThat(pgha("history", "-c", cluster.configFile(0).toString()).out()).contains("manual failover from " + cluster.name(old));
         for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
     }
+
+    @Test
+    @Order(12)
+    void aRollingRestartAppliesARestartOnlyParameterEverywhere() throws Exception {
+        awaitHealthy(i -> true);
+        Cli set = pgha("edit-config", "-c", cluster.configFile(0).toString(), "--set", "max_connections=60");
+        assertThat(set.exit()).as(set.err()).isZero();
+        await().atMost(BOUND).until(() -> pgha("list", "-c", cluster.configFile(0).toString()).out().contains("restart pending"));
+        Cli r = pgha("restart", "-c", cluster.configFile(0).toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.endsWith(" is back")).count()).isEqualTo(3);
+        awaitHealthy(i -> true);
+        for (int i = 0; i < 3; i++) assertThat(show(i, "max_connections")).isEqualTo("60");
+        await().atMost(BOUND).until(() -> !pgha("list", "-c", cluster.configFile(0).toString()).out().contains("restart pending"));
+        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+    }
 }
