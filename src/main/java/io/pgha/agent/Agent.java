@@ -32,7 +32,7 @@ public final class Agent {
         store.start(Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
         var identity = new HaLoop.Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
-                config.api().url(), config.tags().nofailover());
+                config.api().url(), config.tags().nofailover(), config.tags().priority());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha());
         Routing routing = new Routing(config, loop::state, new ClusterAdmin(store, config.ha()));
         routing.start();

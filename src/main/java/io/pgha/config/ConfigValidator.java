@@ -83,7 +83,9 @@ public final class ConfigValidator {
         NodeConfig.Api api = api(raw.api(), host);
         NodeConfig.Dcs dcs = dcs(raw.dcs(), name, dataDir);
         HaSettings ha = ha(raw.ha());
-        var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()));
+        int priority = raw.tags() == null || raw.tags().priority() == null ? 1 : raw.tags().priority();
+        if (priority < 0) problem("tags.priority", priority + " must be 0 (never promote) or more");
+        var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()), Math.max(0, priority));
         return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, proxy(raw.proxy(), host),
                 dns(raw.dns(), host), callbacks(raw.callbacks()), source);
     }

@@ -66,5 +66,10 @@ public record NodeConfig(
 
     public record ZkPeer(String name, String host, int clientPort, int quorumPort, int electionPort) {}
 
-    public record Tags(boolean nofailover) {}
+    /** nofailover: never promote; priority: among equally advanced candidates the higher wins (0: never promote). */
+    public record Tags(boolean nofailover, int priority) {
+        public boolean neverPromote() {
+            return nofailover || priority == 0;
+        }
+    }
 }

@@ -58,5 +58,5 @@ record RawConfig(
             Integer synchronousNodeCount,
             Boolean synchronousStrict) {}
 
-    record RawTags(Boolean nofailover) {}
+    record RawTags(Boolean nofailover, Integer priority) {}
 }

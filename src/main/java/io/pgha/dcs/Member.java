@@ -10,6 +10,7 @@ import java.util.List;
  *                         since then; 0 while a leader holds the lease
  * @param slots            physical slots on this member's server (a leader publishes the slots it made)
  * @param pendingRestart   a changed PostgreSQL parameter takes effect only after a restart
+ * @param priority         among equally advanced candidates the higher wins
  */
 public record Member(
         String name,
@@ -25,7 +26,15 @@ public record Member(
         List<String> slots,
         String upstream,
         long updatedAtMillis,
-        boolean pendingRestart) {
+        boolean pendingRestart,
+        int priority) {
+
+    public Member(String name, String host, int port, String apiUrl, String role, String state, long timeline, long lsn,
+                  boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
+                  boolean pendingRestart) {
+        this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
+                updatedAtMillis, pendingRestart, 1);
+    }
 
     public Member(String name, String host, int port, String apiUrl, String role, String state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis) {

@@ -43,14 +43,24 @@ final class CandidateRanking {
                 if (!waitedEnough) return new Decision.Wait("waiting for " + peer.name() + " to report its WAL position");
                 continue;
             }
-            if (!STANDBY_STATES.contains(peer.state())) continue;
-            int cmp = Long.compareUnsigned(peer.lsn(), myLsn);
-            if (cmp > 0 || (cmp == 0 && peer.name().compareTo(o.me()) < 0))
+            if (!STANDBY_STATES.contains(peer.state()) || peer.priority() == 0) continue;
+            if (better(peer, myLsn, c, o.me()))
                 return new Decision.Wait(peer.name() + " is a better candidate (" + Lsn.format(peer.lsn())
                         + " against this node's " + Lsn.format(myLsn) + ")");
         }
         return new Decision.AcquireLease("no leader, and this node is the most advanced healthy standby at "
                 + Lsn.format(myLsn));
+    }
+
+    /** More WAL wins; at equal WAL the higher priority tag, then the lower name. */
+    private static boolean better(Member peer, long myLsn, ClusterSnapshot c, String me) {
+        int cmp = Long.compareUnsigned(peer.lsn(), myLsn);
+        if (cmp != 0) return cmp > 0;
+        Member mine = c.members().get(me);
+        int myPriority = mine == null ? 1 : mine.priority();
+        int peerPriority = peer.nofailover() ? 0 : peer.priority();
+        if (peerPriority != myPriority) return peerPriority > myPriority;
+        return peer.name().compareTo(me) < 0;
     }
 
     /**
@@ -73,8 +83,9 @@ final class CandidateRanking {
             if (peer == null || !c.isAlive(name) || peer.lostLeaderToken() != token || !STANDBY_STATES.contains(peer.state()))
                 continue;
             reported++;
-            int cmp = Long.compareUnsigned(peer.lsn(), myLsn);
-            if (cmp > 0 || (cmp == 0 && peer.name().compareTo(o.me()) < 0)) better = peer.name() + " (" + Lsn.format(peer.lsn()) + ")";
+            // a member that may not be promoted still counts when it has more WAL: promoting past it could lose commits
+            if (better(peer, myLsn, c, o.me()))
+                better = peer.name() + " (" + Lsn.format(peer.lsn()) + ")";
         }
         if (reported < needed)
             return new Decision.Wait("waiting until " + needed + " members of the synchronous set " + set

@@ -36,7 +36,7 @@ public final class HaLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaLoop.class);
 
     /** This node's identity as published to the store. */
-    public record Identity(String cluster, String name, String host, int port, String apiUrl, boolean nofailover) {}
+    public record Identity(String cluster, String name, String host, int port, String apiUrl, boolean nofailover, int priority) {}
 
     private final Identity me;
     private final Postgres pg;
@@ -166,7 +166,7 @@ public final class HaLoop implements AutoCloseable {
 
         if (status.running()) standbyStartFailed = false;
         Observation o = new Observation(me.name(), status, pg.following(), health, now, pgDownSince,
-                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover(), System.currentTimeMillis(), session,
+                notStreamingSince, leaderlessSince, rewindFailed, me.nofailover() || me.priority() == 0, System.currentTimeMillis(), session,
                 standbyStartFailed);
         Decision d = Decider.decide(o, view, settings);
         if (!d.reason().equals(lastReason)) {
@@ -221,7 +221,7 @@ public final class HaLoop implements AutoCloseable {
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         Member m = new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, status.describe(),
                 status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),
-                System.currentTimeMillis(), status.pendingRestart());
+                System.currentTimeMillis(), status.pendingRestart(), me.priority());
         Member old = view.members().get(me.name());
         if (old != null && sameExceptTime(old, m) && System.currentTimeMillis() - old.updatedAtMillis() < 10_000) return;
         try {
@@ -233,7 +233,8 @@ public final class HaLoop implements AutoCloseable {
 
     private static boolean sameExceptTime(Member a, Member b) {
         return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
-                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart()));
+                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart(),
+                b.priority()));
     }
 
     private void act(Decision d, ClusterSnapshot view, PgStatus status) {

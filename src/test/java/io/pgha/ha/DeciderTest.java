@@ -549,4 +549,20 @@ class DeciderTest {
         assertThat(s).isInstanceOf(Decision.Restart.class);
         assertThat(((Decision.Restart) s).leader().name()).isEqualTo("b");
     }
+
+    @Test
+    void atEqualWalTheHigherPriorityWinsAndPriorityZeroNeverTakesTheLease() {
+        View v = cluster().lastLeader("a", 7);
+        v.members.put("b", new Member("b", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 1));
+        v.members.put("c", new Member("c", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 5));
+        v.alive.addAll(List.of("b", "c"));
+        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("b", standbyAt(5000)), v).reason()).contains("c is a better candidate");
+        View w = cluster().lastLeader("a", 7);
+        w.members.put("c", new Member("c", "h", 1, "u", "replica", "in archive recovery", 1, 9000, false, 7, List.of(), null, 0, false, 0));
+        w.members.put("b", new Member("b", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 1));
+        w.alive.addAll(List.of("b", "c"));
+        assertThat(decide(node("b", standbyAt(5000)), w)).as("async: a priority-0 peer is skipped").isInstanceOf(Decision.AcquireLease.class);
+        assertThat(decide(node("c", standbyAt(9000)).withNofailover(), w)).isInstanceOf(Decision.Wait.class);
+    }
 }
