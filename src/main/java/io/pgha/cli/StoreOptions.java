@@ -37,7 +37,7 @@ public final class StoreOptions {
         } else {
             throw new UsageError("say which cluster: -c node.yaml, or --dcs host:port,... --cluster NAME");
         }
-        ZookeeperStore store = new ZookeeperStore(connect, name, Duration.ofSeconds(10));
+        ZookeeperStore store = ZookeeperStore.forClient(connect, name, Duration.ofSeconds(15));
         try {
             store.start(Duration.ofSeconds(10));
         } catch (StoreException e) {

@@ -16,7 +16,9 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.retry.RetryUntilElapsed;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -50,14 +52,31 @@ public final class ZookeeperStore implements Store {
             });
     private final long heartbeatMillis;
 
+    /**
+     * The agent's store: a request that cannot reach the quorum fails after two quick retries, because the
+     * agent must see the loss (and fence on it) rather than wait.
+     */
     public ZookeeperStore(String connectString, String cluster, Duration sessionTimeout) {
+        this(connectString, cluster, sessionTimeout, new RetryNTimes(2, 100));
+    }
+
+    /**
+     * A client's store (the CLI, the demo, tests): a node going down can leave it without a connection while the
+     * surviving peers elect a ZooKeeper leader; its requests wait that out, for up to {@code patience}.
+     */
+    public static ZookeeperStore forClient(String connectString, String cluster, Duration patience) {
+        return new ZookeeperStore(connectString, cluster, Duration.ofSeconds(10),
+                new RetryUntilElapsed((int) patience.toMillis(), 200));
+    }
+
+    private ZookeeperStore(String connectString, String cluster, Duration sessionTimeout, RetryPolicy retry) {
         this.root = "/pgha/" + cluster;
         this.heartbeatMillis = Math.max(50, sessionTimeout.toMillis() / 10);
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) Math.max(1000, sessionTimeout.toMillis() / 2))
-                .retryPolicy(new RetryNTimes(2, 100))
+                .retryPolicy(retry)
                 .build();
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         this.cache = CuratorCache.build(client, root);

@@ -370,7 +370,7 @@ public final class LocalCluster implements AutoCloseable {
 
     public ClusterSnapshot snapshot() throws StoreException {
         if (store == null) {
-            ZookeeperStore s = new ZookeeperStore(zkConnect(), cluster, Duration.ofSeconds(10));
+            ZookeeperStore s = ZookeeperStore.forClient(zkConnect(), cluster, Duration.ofSeconds(20));
             s.start(Duration.ofSeconds(60));
             store = s;
         }

@@ -244,7 +244,7 @@ public final class FaultRun {
 
     private List<Checker.Promotion> history() {
         List<Checker.Promotion> out = new ArrayList<>();
-        try (ZookeeperStore store = new ZookeeperStore(cluster.zkConnect(), cluster.cluster(), Duration.ofSeconds(10))) {
+        try (ZookeeperStore store = ZookeeperStore.forClient(cluster.zkConnect(), cluster.cluster(), Duration.ofSeconds(20))) {
             store.start(Duration.ofSeconds(30));
             for (HistoryEntry h : store.history()) {
                 for (int i = 0; i < cluster.size(); i++) {
