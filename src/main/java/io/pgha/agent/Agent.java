@@ -7,6 +7,7 @@ import io.pgha.dcs.ZookeeperStore;
 import io.pgha.ha.HaLoop;
 import io.pgha.postgres.LocalPostgres;
 import io.pgha.postgres.PostgresException;
+import io.pgha.postgres.ProcessWatchdog;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ public final class Agent {
         LocalPostgres pg = new LocalPostgres(config);
         var identity = new HaLoop.Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
-        HaLoop loop = new HaLoop(identity, pg, store, config.ha());
+        pg.dataDirectory().prepare(false);
+        ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
+        HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
         Routing routing = new Routing(config, loop::state, new ClusterAdmin(store, config.ha()));
         routing.start();
         loop.onState(routing::onState);
@@ -41,6 +44,7 @@ public final class Agent {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: PostgreSQL is stopped and the lease released");
             loop.close();
+            watchdog.close();
             routing.close();
             try {
                 loopThread.join(10_000);

@@ -50,4 +50,18 @@ public record HaSettings(
     public Duration fenceAfterLastContact() {
         return ttl.minus(fenceMargin);
     }
+
+    /** The agent checks in with its watchdog only while its last store contact is at most this old. */
+    public Duration watchdogFreshness() {
+        return ttl.dividedBy(5);
+    }
+
+    /**
+     * How long the watchdog waits for the next check-in before it stops PostgreSQL: a check-in vouches for a
+     * store contact at most {@link #watchdogFreshness()} old, so the stop comes no later than the agent's own
+     * fencing deadline. Positive, since the validator keeps the margin at most half the ttl.
+     */
+    public Duration watchdogWait() {
+        return fenceAfterLastContact().minus(watchdogFreshness());
+    }
 }

@@ -42,6 +42,7 @@ public final class LocalCluster implements AutoCloseable {
     private String clientCidrs = "[127.0.0.0/8]";
     private java.util.function.IntFunction<List<String>> launchPrefix = i -> List.of();
     private ZookeeperStore store;
+    private final java.util.Set<Long> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param portBase node i uses PostgreSQL port base+i, ZooKeeper client/quorum/election ports
@@ -350,6 +351,25 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP of node i's agent alone, the way a long GC pause or a stuck disk freezes it. */
+    public void freezeAgent(int i) throws IOException, InterruptedException {
+        Process p = agents[i];
+        if (p == null || !p.isAlive()) throw new IllegalStateException(name(i) + "'s agent is not running");
+        signal(p.pid(), "STOP");
+        frozen.add(p.pid());
+    }
+
+    public void thawAgent(int i) throws IOException, InterruptedException {
+        Process p = agents[i];
+        if (p != null && frozen.remove(p.pid())) signal(p.pid(), "CONT");
+    }
+
+    private static void signal(long pid, String sig) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(k.getInputStream().readAllBytes());
+        if (k.waitFor() != 0) throw new IOException("kill -" + sig + " " + pid + " failed: " + out.strip());
+    }
+
     /** kill -9 of node i's postmaster alone; the agent lives on. */
     public void killPostgres(int i) {
         postmaster(i).ifPresent(this::kill9);
@@ -378,6 +398,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The leader's index, when one holds the lease and runs as primary. */
+    /** Every promotion the store recorded, oldest first. */
+    public List<io.pgha.dcs.HistoryEntry> history() throws StoreException {
+        snapshot();
+        return store.history();
+    }
+
     public Optional<Integer> leader() throws StoreException {
         return leader(snapshot());
     }
@@ -443,6 +469,16 @@ public final class LocalCluster implements AutoCloseable {
             store.close();
             store = null;
         }
+        for (long pid : List.copyOf(frozen)) {
+            try {
+                signal(pid, "CONT");
+            } catch (IOException e) {
+                // gone already
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        frozen.clear();
         for (Process p : agents) if (p != null && p.isAlive()) p.destroy();
         for (Process p : agents) {
             if (p == null) continue;

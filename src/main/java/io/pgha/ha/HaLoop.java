@@ -16,6 +16,7 @@ import io.pgha.postgres.Postgres;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.Processes;
 import io.pgha.postgres.SyncNames;
+import io.pgha.postgres.Watchdog;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +43,7 @@ public final class HaLoop implements AutoCloseable {
     private final Postgres pg;
     private final Store store;
     private final HaSettings settings;
+    private final Watchdog watchdog;
     private final Semaphore wake = new Semaphore(0);
     private final ScheduledExecutorService fencer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fencer");
@@ -69,11 +71,37 @@ public final class HaLoop implements AutoCloseable {
     private java.util.Map<String, String> appliedParameters = java.util.Map.of();
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
+        this(me, pg, store, settings, Watchdog.NONE);
+    }
+
+    public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings, Watchdog watchdog) {
         this.me = me;
         this.pg = pg;
         this.store = store;
         this.settings = settings;
+        this.watchdog = watchdog;
         store.onChange(this::onStoreChange);
+        long every = Math.max(50, settings.ttl().toMillis() / 10);
+        fencer.scheduleWithFixedDelay(this::checkInWithWatchdog, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A primary checks in only while the store has answered recently; when it has not, or the JVM is frozen,
+     * the check-ins stop and the watchdog stops PostgreSQL when the fencing deadline passes.
+     */
+    private void checkInWithWatchdog() {
+        try {
+            var postmaster = pg.postmaster();
+            if (postmaster.isEmpty() || !Decider.mayAcceptWrites(quickStatus())) {
+                watchdog.disarm();
+                return;
+            }
+            StoreHealth h = store.health();
+            if (h.connected() && System.nanoTime() - h.lastContactNanos() <= settings.watchdogFreshness().toNanos())
+                watchdog.keepAlive(postmaster.get().pid(), settings.watchdogWait());
+        } catch (RuntimeException e) {
+            log.warn("watchdog check-in failed: {}", e.toString());
+        }
     }
 
     public void wakeUp() {

@@ -30,6 +30,7 @@ public final class AckedWriter implements AutoCloseable {
                         ps.executeUpdate();
                     }
                     acked.add(id);
+                    lastAckMillis = System.currentTimeMillis();
                 } catch (Exception e) {
                     try {
                         if (c != null) c.close();
@@ -37,9 +38,26 @@ public final class AckedWriter implements AutoCloseable {
                         // the connection is gone either way
                     }
                     c = null;
+                    pause(10);
                 }
             }
         });
+    }
+
+    private volatile long lastAckMillis;
+
+    /** Between failed attempts, so a node that refuses connections is not hammered in a tight loop. */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Wall-clock time of the latest acknowledged commit; 0 when none. */
+    public long lastAcknowledgedAtMillis() {
+        return lastAckMillis;
     }
 
     public int count() {

@@ -1,0 +1,98 @@
+package io.pgha.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.dcs.HistoryEntry;
+import io.pgha.demo.LocalCluster;
+import io.pgha.testing.AckedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * DESIGN.md invariant 1 when the primary's agent is frozen (SIGSTOP, the way a long GC pause or a stuck disk
+ * freezes it) and so cannot fence its own PostgreSQL. Asynchronous mode, on purpose: there the synchronous
+ * quorum does not protect the old primary's commits, so only the watchdog stands between a frozen agent and
+ * two primaries acknowledging writes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FrozenAgentTest {
+    static final Duration BOUND = Duration.ofSeconds(90);
+    LocalCluster cluster;
+    Properties props;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-frozen-");
+        cluster = new LocalCluster(dir, "frozen", 3, 23432, LocalCluster.defaultJavaCommand(),
+                Map.of("synchronous_mode", "off"));
+        assertThat(cluster.busyPorts()).isEmpty();
+        cluster.writeConfigs();
+        cluster.startAll();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", cluster.superuserPassword());
+        props.setProperty("socketTimeout", "5");
+        props.setProperty("connectTimeout", "2");
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE acked (id int PRIMARY KEY)");
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            cluster.close();
+        } finally {
+            if (!Boolean.getBoolean("pgha.keep")) cluster.deleteFiles();
+        }
+    }
+
+    @Test
+    void aFrozenPrimaryAgentsPostgresStopsBeforeAnotherNodePromotes() throws Exception {
+        int old = cluster.leader().orElseThrow();
+        long postmasterBefore = cluster.postmaster(old).orElseThrow().pid();
+        // straight to the old primary's own port: no proxy or multi-host string to steer this client away from it
+        String direct = "jdbc:postgresql://" + cluster.host(old) + ":" + cluster.pgPort(old) + "/postgres";
+        AckedWriter toOldPrimary = new AckedWriter(direct, props, 0);
+        HistoryEntry promotion;
+        try {
+            await().atMost(BOUND).until(() -> toOldPrimary.count() > 50);
+            cluster.freezeAgent(old);
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(50))
+                    .until(() -> cluster.leader().filter(l -> l != old).isPresent());
+            int now = cluster.leader().orElseThrow();
+            await().atMost(BOUND).until(() -> cluster.history().stream().anyMatch(h -> h.member().equals(cluster.name(now))));
+            List<HistoryEntry> history = cluster.history();
+            promotion = history.get(history.size() - 1);
+            assertThat(promotion.member()).isEqualTo(cluster.name(now));
+            // the agent is still frozen: only the watchdog can have stopped its PostgreSQL
+            assertThat(cluster.postmaster(old)).as("the frozen primary's postmaster").isEmpty();
+            try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("INSERT INTO acked VALUES (-1)")).isEqualTo(1);
+            }
+        } finally {
+            toOldPrimary.close();
+            cluster.thawAgent(old);
+        }
+        assertThat(toOldPrimary.lastAcknowledgedAtMillis())
+                .as("the old primary's last acknowledged write (ms) against the new primary's promotion (ms)")
+                .isLessThan(promotion.atMillis());
+        assertThat(Files.readString(cluster.agentLog(old)))
+                .contains("pgha watchdog: the agent did not check in")
+                .contains("postmaster " + postmasterBefore);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+    }
+}
