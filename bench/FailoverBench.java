@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Write unavailability across a failure of the primary, with a writer inserting a row every ~10 ms
  * through the demo's multi-host connection string.
  *
- *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy] [--idle-rss]
+ *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy|haproxy] [--idle-rss]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * --kill switchover: a planned switchover (what `pgha switchover` does), nothing killed.
  * --via multihost: the writer uses the libpq-style multi-host URL with targetServerType=primary;
  * --via proxy:     the writer connects through pgha's proxies (a multi-host URL over the three proxy ports).
+ * --via haproxy:   the writer connects through a real HAProxy running the config `pgha haproxy-config` prints.
  * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
  */
 public class FailoverBench {
@@ -47,10 +48,12 @@ public class FailoverBench {
             }
         }
         if (!List.of("node", "postgres", "switchover").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover");
-        if (!List.of("multihost", "proxy").contains(via)) throw new IllegalArgumentException("--via multihost|proxy");
+        if (!List.of("multihost", "proxy", "haproxy").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
         LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
+        Process[] haproxy = new Process[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (haproxy[0] != null) haproxy[0].destroy();
             cluster.close();
             try {
                 cluster.deleteFiles();
@@ -83,7 +86,9 @@ public class FailoverBench {
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         AtomicLong lastAck = new AtomicLong();
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
-        String writerUrl = via.equals("proxy")
+        if (via.equals("haproxy")) haproxy[0] = startHaproxy(cluster, dir, HAPROXY_PORT);
+        String writerUrl = via.equals("haproxy") ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + HAPROXY_PORT + "/postgres?connectTimeout=1"
+                : via.equals("proxy")
                 ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + cluster.proxyPort(0) + "," + LocalCluster.HOST + ":"
                         + cluster.proxyPort(1) + "," + LocalCluster.HOST + ":" + cluster.proxyPort(2) + "/postgres?connectTimeout=1"
                 : cluster.jdbcUrl().replace("connectTimeout=2", "connectTimeout=1");
@@ -129,7 +134,7 @@ public class FailoverBench {
             long killAt;
             if (kill.equals("switchover")) {
                 killAt = System.nanoTime();
-                try (var store = new io.pgha.dcs.ZookeeperStore(cluster.zkConnect(), cluster.cluster(), java.time.Duration.ofSeconds(10))) {
+                try (var store = io.pgha.dcs.ZookeeperStore.forClient(cluster.zkConnect(), cluster.cluster(), java.time.Duration.ofSeconds(20))) {
                     store.start(java.time.Duration.ofSeconds(10));
                     var r = new io.pgha.agent.ClusterAdmin(store, io.pgha.config.HaSettings.defaults()).switchover(null, null, null);
                     if (r.status() != 202) throw new IllegalStateException(r.message());
@@ -184,6 +189,33 @@ public class FailoverBench {
         System.out.printf("write unavailability over %d trials (%s, writer via %s): median %.2f s, min %.2f s, max %.2f s;"
                         + " acknowledged writes %d, lost %d%n", trials, kill, via, gaps.get(gaps.size() / 2), gaps.get(0),
                 gaps.get(gaps.size() - 1), acks.size(), lost);
+    }
+
+    static final int HAPROXY_PORT = 14900;
+
+    /** HAProxy with the config pgha prints for this cluster, on loopback only. */
+    static Process startHaproxy(LocalCluster cluster, Path dir, int port) throws Exception {
+        List<io.pgha.routing.HaproxyConfig.Node> nodes = new ArrayList<>();
+        var members = cluster.snapshot().members();
+        for (int i = 0; i < cluster.size(); i++) nodes.add(io.pgha.routing.HaproxyConfig.Node.of(members.get(cluster.name(i))));
+        String config = io.pgha.routing.HaproxyConfig.render(cluster.cluster(), nodes, port, port + 1)
+                .replace("bind *:", "bind 127.0.0.1:").replaceAll("(?m)^\\s*log .*$", "");
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, config);
+        Process p = new ProcessBuilder("/usr/sbin/haproxy", "-db", "-f", file.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", cluster.superuserPassword());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props)) {
+                return p;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("HAProxy does not route to the primary: " + e.getMessage());
+                Thread.sleep(100);
+            }
+        }
     }
 
     static void waitHealthy(LocalCluster cluster) throws InterruptedException {

@@ -60,10 +60,21 @@ public final class LocalCluster implements AutoCloseable {
         this.agents = new Process[nodes];
     }
 
-    /** A small footprint: the agent needs little heap, and one JIT tier is plenty for its loop. */
-    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms8m", "-Xmx48m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=25", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=96m", "-XX:-UsePerfData");
+    /**
+     * A small footprint: the agent needs little heap, and one JIT tier is plenty for its loop. The same file
+     * gives the launcher its options for {@code pgha agent}, so production runs what the benchmarks measured.
+     */
+    public static final List<String> AGENT_JVM_OPTIONS = agentJvmOptions();
+
+    private static List<String> agentJvmOptions() {
+        try (var in = LocalCluster.class.getResourceAsStream("/io/pgha/agent/jvm.options")) {
+            if (in == null) throw new IllegalStateException("io/pgha/agent/jvm.options is missing from the classpath");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** The java command that starts an agent with this JVM's classpath and small-footprint settings. */
     public static List<String> defaultJavaCommand() {
