@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Write unavailability across a failure of the primary, with a writer inserting a row every ~10 ms
  * through the demo's multi-host connection string.
  *
- *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy|haproxy] [--idle-rss]
+ *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy|haproxy|dns] [--idle-rss]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * --via multihost: the writer uses the libpq-style multi-host URL with targetServerType=primary;
  * --via proxy:     the writer connects through pgha's proxies (a multi-host URL over the three proxy ports).
  * --via haproxy:   the writer connects through a real HAProxy running the config `pgha haproxy-config` prints.
+ * --via dns:       a real BIND 9 holds primary.db.pgha.test (TTL 1 s), which the leader keeps as a CNAME to its
+ *                  node's name with TSIG-signed updates; the writer looks it up at every (re)connect, keeping an
+ *                  answer for its TTL as a stub resolver would, and connects to the node it names.
  * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
  */
 public class FailoverBench {
@@ -48,12 +51,25 @@ public class FailoverBench {
             }
         }
         if (!List.of("node", "postgres", "switchover").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover");
-        if (!List.of("multihost", "proxy", "haproxy").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy");
+        if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
         LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
+        io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;
+        Path tsig = dir.resolve("tsig.secret");
+        if (bind != null) {
+            cluster.withExtraConfig(i -> "dns:\n  server: 127.0.0.1\n  port: " + DNS_PORT + "\n  zone: pgha.test\n"
+                    + "  record: primary.db\n  ttl: 1\n  tsig_key_name: " + io.pgha.testing.BindServer.KEY + "\n"
+                    + "  tsig_secret_file: " + tsig + "\n  target: node" + (i + 1) + ".pgha.test\n");
+        }
         Process[] haproxy = new Process[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (haproxy[0] != null) haproxy[0].destroy();
+            if (bind != null) {
+                try {
+                    bind.close();
+                } catch (Exception ignored) {
+                }
+            }
             cluster.close();
             try {
                 cluster.deleteFiles();
@@ -62,6 +78,11 @@ public class FailoverBench {
         }));
         if (!cluster.busyPorts().isEmpty()) throw new IllegalStateException("ports busy: " + cluster.busyPorts());
         cluster.writeConfigs();
+        if (bind != null) {
+            Files.createFile(tsig, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tsig, Files.readString(bind.secretFile()));
+        }
         long t0 = System.nanoTime();
         cluster.startAll();
         waitHealthy(cluster);
@@ -87,7 +108,8 @@ public class FailoverBench {
         AtomicLong lastAck = new AtomicLong();
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         if (via.equals("haproxy")) haproxy[0] = startHaproxy(cluster, dir, HAPROXY_PORT);
-        String writerUrl = via.equals("haproxy") ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + HAPROXY_PORT + "/postgres?connectTimeout=1"
+        DnsLookup dns = bind == null ? null : new DnsLookup(DNS_PORT, "primary.db.pgha.test.");
+        String fixedUrl = via.equals("haproxy") ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + HAPROXY_PORT + "/postgres?connectTimeout=1"
                 : via.equals("proxy")
                 ? "jdbc:postgresql://" + LocalCluster.HOST + ":" + cluster.proxyPort(0) + "," + LocalCluster.HOST + ":"
                         + cluster.proxyPort(1) + "," + LocalCluster.HOST + ":" + cluster.proxyPort(2) + "/postgres?connectTimeout=1"
@@ -102,7 +124,9 @@ public class FailoverBench {
                         Properties p = new Properties();
                         p.putAll(props);
                         p.setProperty("socketTimeout", "5");
-                        c = DriverManager.getConnection(writerUrl, p);
+                        String url = dns == null ? fixedUrl : "jdbc:postgresql://" + LocalCluster.HOST + ":"
+                                + cluster.pgPort(dns.node()) + "/postgres?connectTimeout=1&targetServerType=primary";
+                        c = DriverManager.getConnection(url, p);
                         ps = c.prepareStatement("INSERT INTO bench (id) VALUES (?)");
                     }
                     ps.setInt(1, ++id);
@@ -192,6 +216,35 @@ public class FailoverBench {
     }
 
     static final int HAPROXY_PORT = 14900;
+    static final int DNS_PORT = 14953;
+
+    /** The primary's node from the CNAME the leader maintains, each answer kept for its TTL. */
+    static final class DnsLookup {
+        private final org.xbill.DNS.SimpleResolver resolver;
+        private final org.xbill.DNS.Name name;
+        private int node = -1;
+        private long validUntil;
+
+        DnsLookup(int port, String name) throws Exception {
+            this.resolver = new org.xbill.DNS.SimpleResolver(new java.net.InetSocketAddress("127.0.0.1", port));
+            resolver.setTimeout(java.time.Duration.ofSeconds(1));
+            this.name = org.xbill.DNS.Name.fromString(name);
+        }
+
+        int node() throws Exception {
+            if (node >= 0 && System.nanoTime() < validUntil) return node;
+            var query = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(name, org.xbill.DNS.Type.CNAME, org.xbill.DNS.DClass.IN));
+            for (var r : resolver.send(query).getSection(org.xbill.DNS.Section.ANSWER)) {
+                if (r instanceof org.xbill.DNS.CNAMERecord c) {
+                    String target = c.getTarget().toString(); // nodeN.pgha.test.
+                    node = Integer.parseInt(target.substring(4, target.indexOf('.'))) - 1;
+                    validUntil = System.nanoTime() + r.getTTL() * 1_000_000_000L;
+                    return node;
+                }
+            }
+            throw new IllegalStateException(name + " has no CNAME yet");
+        }
+    }
 
     /** HAProxy with the config pgha prints for this cluster, on loopback only. */
     static Process startHaproxy(LocalCluster cluster, Path dir, int port) throws Exception {

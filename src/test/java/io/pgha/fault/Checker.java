@@ -28,11 +28,11 @@ import java.util.TreeMap;
  *   <li><b>convergence</b>: after every heal, and after the last, one primary and every standby streaming
  *       (and the synchronous set complete) within the bound;
  *   <li><b>availability</b> (a figure, not an invariant): per fault, the endpoint writer's longest
- *       silence (gap between two acknowledgements) from the fault's start until the cluster is steady.
+ *       silence (gap between two acknowledgements) from the fault's start until the cluster is steady;
+ *   <li><b>one primary</b>: no two nodes answer as primary at the same instant, writes or not (DESIGN.md
+ *       invariant 1 itself): a window where both were certainly primary throughout is a violation. A frozen
+ *       agent cannot fence itself; its watchdog stops its PostgreSQL before the lease expires.
  * </ul>
- * Dual-primary windows (two nodes answering as primary at once, acknowledged or not) are reported as an
- * observation: a frozen agent cannot fence itself, and the design relies on the synchronous quorum to
- * keep such a primary from acknowledging anything.
  */
 final class Checker {
     static final String ENDPOINT = "endpoint";
@@ -186,7 +186,14 @@ final class Checker {
             gaps.put(f.seq(), longestSilence(endpointAcks, f.startMs(), end, in.runStartMs(), in.runEndMs()));
         }
         long warnings = in.acks().stream().filter(Ack::syncWarning).count();
-        return new Report(in, byKind, endpoint, direct, lost, split, gaps, dualPrimary(in.probes()), warnings, violations);
+        // invariant 1 itself, not only its consequence for acknowledged writes: never two primaries at one instant
+        List<Window> dual = dualPrimary(in.probes());
+        if (!dual.isEmpty()) {
+            Window w = dual.get(0);
+            violations.add(dual.size() + " windows with two primaries answering (first: node" + (w.a() + 1) + " and node"
+                    + (w.b() + 1) + " from " + time(w.fromMs()) + " for " + secs(w.millis()) + ")");
+        }
+        return new Report(in, byKind, endpoint, direct, lost, split, gaps, dual, warnings, violations);
     }
 
     /** For each node and timeline, the earliest evidence that the node was primary on it. */

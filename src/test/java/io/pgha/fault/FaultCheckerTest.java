@@ -113,7 +113,7 @@ class FaultCheckerTest {
     }
 
     @Test
-    void twoNodesAnsweringAsPrimaryAtOnceGiveADualPrimaryWindowButNoViolation() {
+    void twoNodesAnsweringAsPrimaryAtOnceAreAViolation() {
         List<Probe> probes = new ArrayList<>();
         for (long t = 0; t <= 1_000; t += 100) probes.add(new Probe(0, t, t + 5, ProbeState.PRIMARY, 2));
         probes.add(new Probe(0, 1_100, 1_105, ProbeState.UNREACHABLE, -1));
@@ -124,8 +124,9 @@ class FaultCheckerTest {
             assertThat(x.toMs()).isEqualTo(1_000);
         });
         Checker.Report r = Checker.check(input(List.of(), probes, List.of(), List.of(KILL), Set.of()));
-        assertThat(r.ok()).isTrue();
+        assertThat(r.ok()).isFalse();
         assertThat(r.dualPrimary()).hasSize(1);
+        assertThat(r.violations()).singleElement().asString().contains("two primaries answering").contains("node1 and node2");
     }
 
     @Test
