@@ -50,6 +50,7 @@ class RoutingTest {
     BindServer bind;
     Process haproxy;
     Path haproxyConfig;
+    Path callbackLog;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
@@ -57,10 +58,16 @@ class RoutingTest {
         bind = new BindServer(DNS_PORT);
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-routing-");
         Path secret = dir.resolve("tsig.secret");
+        callbackLog = dir.resolve("callbacks.log");
+        Path callback = dir.resolve("callback.sh");
+        Files.writeString(callback, "#!/bin/sh\necho \"$*\" >> " + callbackLog + "\n");
+        Files.setPosixFilePermissions(callback, PosixFilePermissions.fromString("rwx------"));
         cluster = new LocalCluster(dir, "routing", 3, 20432, LocalCluster.defaultJavaCommand(), Map.of())
                 .withExtraConfig(i -> "dns:\n  server: 127.0.0.1\n  port: " + DNS_PORT + "\n  zone: pgha.test\n"
                         + "  record: primary.db\n  ttl: 1\n  tsig_key_name: " + BindServer.KEY + "\n"
-                        + "  tsig_secret_file: " + secret + "\n  target: node" + (i + 1) + ".pgha.test\n");
+                        + "  tsig_secret_file: " + secret + "\n  target: node" + (i + 1) + ".pgha.test\n"
+                        + "callbacks:\n  on_start: [" + callback + ", node" + (i + 1) + "]\n"
+                        + "  on_role_change: [" + callback + ", node" + (i + 1) + "]\n  timeout: 5s\n");
         assertThat(cluster.busyPorts()).isEmpty();
         cluster.writeConfigs();
         Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -222,6 +229,12 @@ class RoutingTest {
         await().atMost(BOUND).ignoreExceptions().until(() -> writeThrough(cluster.proxyPort(entry)) == cluster.pgPort(now));
         await().atMost(BOUND).until(() -> bind.answers(RECORD).equals(Set.of("CNAME node" + (now + 1) + ".pgha.test.")));
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        // the callbacks ran through the agents, without a shell, with Patroni's arguments: action, role, cluster
+        await().atMost(BOUND).until(() -> Files.exists(callbackLog) && Files.readAllLines(callbackLog).containsAll(List.of(
+                "node" + (now + 1) + " on_role_change primary routing", "node" + (old + 1) + " on_role_change replica routing")));
+        assertThat(Files.readAllLines(callbackLog)).contains("node1 on_start unknown routing", "node2 on_start unknown routing",
+                "node3 on_start unknown routing");
+        assertThat(Files.readString(cluster.agentLog(now))).contains("on_role_change").contains("exit");
     }
 
     @Test
