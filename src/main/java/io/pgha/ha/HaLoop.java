@@ -253,10 +253,10 @@ public final class HaLoop implements AutoCloseable {
         Member old = view.members().get(me.name());
         long age = System.currentTimeMillis() - (old == null ? 0 : old.updatedAtMillis());
         if (old != null && sameExceptTime(old, m) && age < 10_000) return;
-        // Under writes the positions move on every look. Publishing each move would wake every other agent, whose
+        // Under writes the WAL position moves on every look. Publishing each move would wake every other agent, whose
         // positions moved too: the loops would chase each other as fast as ZooKeeper commits. While a leader holds
-        // the lease, positions are news once per loop_wait; without one (an election), at once.
-        if (lease != null && old != null && sameExceptTime(old, withPositionsOf(old, m)) && age < settings.loopWait().toMillis()) return;
+        // the lease, a position is news once per loop_wait; without one (an election), at once.
+        if (lease != null && old != null && sameExceptTime(old, withPositionOf(old, m)) && age < settings.loopWait().toMillis()) return;
         try {
             store.publish(m);
         } catch (StoreException e) {
@@ -264,10 +264,10 @@ public final class HaLoop implements AutoCloseable {
         }
     }
 
-    /** {@code m} with {@code old}'s WAL and slot positions. */
-    private static Member withPositionsOf(Member old, Member m) {
+    /** {@code m} with {@code old}'s WAL position. */
+    private static Member withPositionOf(Member old, Member m) {
         return new Member(m.name(), m.host(), m.port(), m.apiUrl(), m.role(), m.state(), m.timeline(), old.lsn(),
-                m.nofailover(), m.lostLeaderToken(), old.slots(), m.upstream(), m.updatedAtMillis(), m.pendingRestart(),
+                m.nofailover(), m.lostLeaderToken(), m.slots(), m.upstream(), m.updatedAtMillis(), m.pendingRestart(),
                 m.priority());
     }
 
