@@ -35,14 +35,13 @@ public final class FailoverCommand implements Callable<Integer> {
                 return 1;
             }
             System.out.println(r.message());
-            long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-            while (System.nanoTime() < deadline) {
+            boolean promoted = Polling.until(timeout, 100, () -> {
                 var c = s.snapshot();
-                if (c.leader() != null && c.leader().holder().equals(candidate) && c.failover() == null) {
-                    System.out.println(candidate + " is the primary");
-                    return 0;
-                }
-                Thread.sleep(100);
+                return c.leader() != null && c.leader().holder().equals(candidate) && c.failover() == null;
+            });
+            if (promoted) {
+                System.out.println(candidate + " is the primary");
+                return 0;
             }
             System.err.println("pgha: " + candidate + " did not become the primary within " + timeout + " s; see its agent's log");
             return 1;

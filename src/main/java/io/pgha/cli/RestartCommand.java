@@ -50,7 +50,7 @@ public final class RestartCommand implements Callable<Integer> {
                         return 1;
                     }
                     System.out.println(r.message());
-                    if (!waitFor(s, () -> s.snapshot().leader() != null && !s.snapshot().leader().holder().equals(leader)
+                    if (!Polling.until(timeout, 100, () -> s.snapshot().leader() != null && !s.snapshot().leader().holder().equals(leader)
                             && s.snapshot().switchover() == null)) {
                         System.err.println("pgha: the switchover did not finish within " + timeout + " s");
                         return 1;
@@ -58,7 +58,7 @@ public final class RestartCommand implements Callable<Integer> {
                 }
                 s.requestRestart(name, true);
                 System.out.println("restarting PostgreSQL on " + name + "...");
-                if (!waitFor(s, () -> restarted(s.snapshot(), name))) {
+                if (!Polling.until(timeout, 100, () -> restarted(s.snapshot(), name))) {
                     System.err.println("pgha: " + name + " has not come back within " + timeout + " s; see its agent's log");
                     return 1;
                 }
@@ -73,18 +73,5 @@ public final class RestartCommand implements Callable<Integer> {
         if (c.restart().contains(name) || m == null) return false;
         boolean leads = c.leader() != null && c.leader().holder().equals(name);
         return leads ? Member.LEADER.equals(m.role()) && "running".equals(m.state()) : "streaming".equals(m.state());
-    }
-
-    interface Check {
-        boolean done() throws Exception;
-    }
-
-    private boolean waitFor(ZookeeperStore s, Check check) throws Exception {
-        long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (check.done()) return true;
-            Thread.sleep(100);
-        }
-        return false;
     }
 }

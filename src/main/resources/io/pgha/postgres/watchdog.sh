@@ -6,6 +6,8 @@
 #   disarm            nothing to guard (a standby, or a clean shutdown)
 # End of input while armed (the agent died) stops PostgreSQL at once.
 set -u
+# Ctrl-C on a terminal reaches the whole process group; only the agent's lines (or its death) decide here.
+trap '' INT
 pid=
 wait=
 

@@ -57,7 +57,11 @@ class ClusterTest {
 
     @AfterAll
     void stop() throws Exception {
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
         try {
             cluster.close();
             for (long pid : startedPids) {
@@ -131,7 +135,11 @@ class ClusterTest {
                 assertThat(rs.getBoolean(1)).as("node %d is a standby", node).isTrue();
             }
         }
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
     }
 
     @Test
@@ -285,7 +293,11 @@ class ClusterTest {
         List<Integer> after = write(3000, 3010);
         int now = leader();
         assertThat(ids(now)).containsAll(confirmed).containsAll(after);
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
     }
 
     @Test
@@ -308,7 +320,11 @@ class ClusterTest {
         awaitHealthy(i -> true);
         Cli history = pgha("history", "-c", cluster.configFile(0).toString());
         assertThat(history.out()).contains("failover from " + cluster.name(old));
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
     }
 
     String show(int node, String parameter) throws Exception {
@@ -384,7 +400,11 @@ class ClusterTest {
         awaitHealthy(i -> true);
         assertThat(leader()).isEqualTo(chosen);
         assertThat(pgha("history", "-c", cluster.configFile(0).toString()).out()).contains("manual failover from " + cluster.name(old));
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
     }
 
     @Test
@@ -400,6 +420,10 @@ class ClusterTest {
         awaitHealthy(i -> true);
         for (int i = 0; i < 3; i++) assertThat(show(i, "max_connections")).isEqualTo("60");
         await().atMost(BOUND).until(() -> !pgha("list", "-c", cluster.configFile(0).toString()).out().contains("restart pending"));
-        for (int i = 0; i < 3; i++) cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+        for (int i = 0; i < 3; i++) {
+            cluster.postmaster(i).ifPresent(h -> startedPids.add(h.pid()));
+            // the agents' children: PostgreSQL's processes and the watchdog
+            cluster.agent(i).ifPresent(p -> p.descendants().forEach(h -> startedPids.add(h.pid())));
+        }
     }
 }

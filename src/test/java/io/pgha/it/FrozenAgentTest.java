@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.demo.LocalCluster;
 import io.pgha.testing.AckedWriter;
+import io.pgha.testing.TestClusters;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -34,30 +34,14 @@ class FrozenAgentTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-frozen-");
-        cluster = new LocalCluster(dir, "frozen", 3, 23432, LocalCluster.defaultJavaCommand(),
-                Map.of("synchronous_mode", "off"));
-        assertThat(cluster.busyPorts()).isEmpty();
-        cluster.writeConfigs();
-        cluster.startAll();
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
-        props = new Properties();
-        props.setProperty("user", "postgres");
-        props.setProperty("password", cluster.superuserPassword());
-        props.setProperty("socketTimeout", "5");
-        props.setProperty("connectTimeout", "2");
-        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE acked (id int PRIMARY KEY)");
-        }
+        cluster = TestClusters.startHealthy("frozen", 23432, Map.of("synchronous_mode", "off"));
+        props = TestClusters.superuser(cluster);
+        TestClusters.createAckedTable(cluster, props);
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            cluster.close();
-        } finally {
-            if (!Boolean.getBoolean("pgha.keep")) cluster.deleteFiles();
-        }
+        TestClusters.stop(cluster);
     }
 
     @Test
@@ -80,7 +64,9 @@ class FrozenAgentTest {
             assertThat(promotion.member()).isEqualTo(cluster.name(now));
             // the agent is still frozen: only the watchdog can have stopped its PostgreSQL
             assertThat(cluster.postmaster(old)).as("the frozen primary's postmaster").isEmpty();
-            try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            // straight to the new primary: pgjdbc's multi-host URL remembers for a while which host was the primary
+            String newPrimary = "jdbc:postgresql://" + cluster.host(now) + ":" + cluster.pgPort(now) + "/postgres";
+            try (Connection c = DriverManager.getConnection(newPrimary, props); Statement st = c.createStatement()) {
                 assertThat(st.executeUpdate("INSERT INTO acked VALUES (-1)")).isEqualTo(1);
             }
         } finally {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgha.demo.LocalCluster;
 import io.pgha.testing.AckedWriter;
+import io.pgha.testing.TestClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,28 +41,14 @@ class ZeroLossTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-zeroloss-");
-        cluster = new LocalCluster(dir, "zeroloss", 3, 29432, LocalCluster.defaultJavaCommand(), Map.of());
-        assertThat(cluster.busyPorts()).isEmpty();
-        cluster.writeConfigs();
-        cluster.startAll();
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
-        props = new Properties();
-        props.setProperty("user", "postgres");
-        props.setProperty("password", cluster.superuserPassword());
-        props.setProperty("socketTimeout", "10");
-        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE acked (id int PRIMARY KEY)");
-        }
+        cluster = TestClusters.startHealthy("zeroloss", 29432, Map.of());
+        props = TestClusters.superuser(cluster);
+        TestClusters.createAckedTable(cluster, props);
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            cluster.close();
-        } finally {
-            if (!Boolean.getBoolean("pgha.keep")) cluster.deleteFiles();
-        }
+        TestClusters.stop(cluster);
     }
 
     Set<Integer> idsOnPrimary() throws Exception {
