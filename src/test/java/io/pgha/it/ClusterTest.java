@@ -99,10 +99,13 @@ class ClusterTest {
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.healthy(include));
     }
 
-    /** Inserts ids [from, to) through the multi-host URL; returns those acknowledged. */
+    /**
+     * Inserts ids [from, to) through the multi-host URL; returns those acknowledged. Retrying after a failure
+     * part-way is safe: ids a lost connection had already committed are not inserted twice.
+     */
     List<Integer> write(int from, int to) throws Exception {
         List<Integer> acked = new ArrayList<>();
-        try (Connection c = connect(-1); var ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
+        try (Connection c = connect(-1); var ps = c.prepareStatement("INSERT INTO acked VALUES (?) ON CONFLICT DO NOTHING")) {
             for (int id = from; id < to; id++) {
                 ps.setInt(1, id);
                 ps.executeUpdate();
