@@ -251,30 +251,12 @@ public final class HaLoop implements AutoCloseable {
                 status.timeline(), status.lsn(), me.nofailover(), lostToken, status.slots(), pg.following(),
                 System.currentTimeMillis(), status.pendingRestart(), me.priority());
         Member old = view.members().get(me.name());
-        long age = System.currentTimeMillis() - (old == null ? 0 : old.updatedAtMillis());
-        if (old != null && sameExceptTime(old, m) && age < 10_000) return;
-        // Under writes the WAL position moves on every look. Publishing each move would wake every other agent, whose
-        // positions moved too: the loops would chase each other as fast as ZooKeeper commits. While a leader holds
-        // the lease, a position is news once per loop_wait; without one (an election), at once.
-        if (lease != null && old != null && sameExceptTime(old, withPositionOf(old, m)) && age < settings.loopWait().toMillis()) return;
+        if (!PublishPolicy.shouldPublish(old, m, lease != null, System.currentTimeMillis(), settings.loopWait().toMillis())) return;
         try {
             store.publish(m);
         } catch (StoreException e) {
             log.warn("{}", e.getMessage());
         }
-    }
-
-    /** {@code m} with {@code old}'s WAL position. */
-    private static Member withPositionOf(Member old, Member m) {
-        return new Member(m.name(), m.host(), m.port(), m.apiUrl(), m.role(), m.state(), m.timeline(), old.lsn(),
-                m.nofailover(), m.lostLeaderToken(), m.slots(), m.upstream(), m.updatedAtMillis(), m.pendingRestart(),
-                m.priority());
-    }
-
-    private static boolean sameExceptTime(Member a, Member b) {
-        return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
-                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart(),
-                b.priority()));
     }
 
     private void act(Decision d, ClusterSnapshot view, PgStatus status) {

@@ -1,0 +1,40 @@
+package io.pgha.ha;
+
+import io.pgha.dcs.Member;
+
+/** When a member's fresh record is worth a write to the store (every write wakes every other agent). */
+final class PublishPolicy {
+    /** An unchanged record is rewritten this often, so readers can tell a live record from a stale one. */
+    static final long REFRESH_MILLIS = 10_000;
+
+    private PublishPolicy() {}
+
+    /**
+     * @param published what the store holds for this member, or null
+     * @param fresh     what this member would publish now
+     * @param leaderHeld whether some member holds the lease
+     */
+    static boolean shouldPublish(Member published, Member fresh, boolean leaderHeld, long nowMillis, long loopWaitMillis) {
+        if (published == null) return true;
+        long age = nowMillis - published.updatedAtMillis();
+        if (sameExceptTime(published, fresh)) return age >= REFRESH_MILLIS;
+        // Under writes the WAL position moves on every look. Publishing each move would wake every other agent,
+        // whose positions moved too: the loops would chase each other as fast as ZooKeeper commits. While a leader
+        // holds the lease, a position is news once per loop_wait; without one (an election), at once.
+        if (leaderHeld && sameExceptTime(published, withPositionOf(published, fresh))) return age >= loopWaitMillis;
+        return true;
+    }
+
+    /** {@code m} with {@code old}'s WAL position. */
+    private static Member withPositionOf(Member old, Member m) {
+        return new Member(m.name(), m.host(), m.port(), m.apiUrl(), m.role(), m.state(), m.timeline(), old.lsn(),
+                m.nofailover(), m.lostLeaderToken(), m.slots(), m.upstream(), m.updatedAtMillis(), m.pendingRestart(),
+                m.priority());
+    }
+
+    private static boolean sameExceptTime(Member a, Member b) {
+        return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
+                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart(),
+                b.priority()));
+    }
+}
