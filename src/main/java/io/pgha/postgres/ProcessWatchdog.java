@@ -49,10 +49,15 @@ public final class ProcessWatchdog implements Watchdog {
     }
 
     private void spawn() throws IOException {
-        process = new ProcessBuilder("bash", script.toString())
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        try {
+            process = new ProcessBuilder("bash", script.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            throw new IOException("cannot start the watchdog (bash " + script + "): " + e.getMessage()
+                    + "; the agent needs bash on its PATH", e);
+        }
         input = process.getOutputStream();
         armedPid = -1;
         log.info("watchdog started (pid {})", process.pid());
