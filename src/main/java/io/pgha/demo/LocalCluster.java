@@ -408,13 +408,13 @@ public final class LocalCluster implements AutoCloseable {
         return store.snapshot();
     }
 
-    /** The leader's index, when one holds the lease and runs as primary. */
     /** Every promotion the store recorded, oldest first. */
     public List<io.pgha.dcs.HistoryEntry> history() throws StoreException {
         snapshot();
         return store.history();
     }
 
+    /** The leader's index, when one holds the lease and runs as primary. */
     public Optional<Integer> leader() throws StoreException {
         return leader(snapshot());
     }
