@@ -64,8 +64,10 @@ public final class Decider {
                 return new Decision.Restart(null, "the operator asked to restart PostgreSQL on this primary");
             if (pg.running() && pg.accepting() && !pg.inRecovery()) {
                 Switchover sw = c.switchover();
-                if (sw != null && o.me().equals(sw.leader()) && sw.shutdownLsn() == 0 && o.nowMillis() >= sw.scheduledAtMillis()
-                        && !expired(sw, o.nowMillis(), s)) {
+                if (sw != null && expired(sw, o.nowMillis(), s))
+                    return new Decision.AbandonSwitchover("switchover to " + sw.candidate()
+                            + " abandoned: it did not happen in time");
+                if (sw != null && o.me().equals(sw.leader()) && sw.shutdownLsn() == 0 && o.nowMillis() >= sw.scheduledAtMillis()) {
                     SwitchoverCheck.Result check = SwitchoverCheck.check(c, o.me(), sw.candidate(), s);
                     if (check.ok()) return new Decision.HandOver(check.candidate(), "switchover: handing the lease to " + check.candidate());
                     return new Decision.Lead("switchover to " + sw.candidate() + " postponed: " + String.join("; ", check.problems()));
@@ -167,6 +169,14 @@ public final class Decider {
     }
 
     /** Invariant 1: stop accepting writes before the lease can expire in the store. */
+    /**
+     * A node whose PostgreSQL may accept writes checks in with its watchdog only while the store has answered
+     * within {@link HaSettings#watchdogFreshness()}: then the watchdog's wait ends no later than the fencing deadline.
+     */
+    public static boolean mayCheckInWithWatchdog(StoreHealth store, long nowNanos, HaSettings s) {
+        return store.connected() && nowNanos - store.lastContactNanos() <= s.watchdogFreshness().toNanos();
+    }
+
     public static boolean mustFence(StoreHealth store, boolean mayAcceptWrites, long nowNanos, HaSettings s) {
         if (store.connected() || !mayAcceptWrites) return false;
         if (store.sessionLost()) return true;

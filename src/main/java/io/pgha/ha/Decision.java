@@ -46,6 +46,9 @@ public sealed interface Decision {
     /** Move the data directory aside and clone the leader anew. */
     record Reinit(Upstream leader, String reason) implements Decision {}
 
+    /** The leader clears a switchover request that did not happen in time, and goes on leading. */
+    record AbandonSwitchover(String reason) implements Decision {}
+
     /** Planned switchover: stop cleanly, record where the WAL ends, mark as standby, release the lease. */
     record HandOver(String candidate, String reason) implements Decision {}
 

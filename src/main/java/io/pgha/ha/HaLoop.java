@@ -92,12 +92,11 @@ public final class HaLoop implements AutoCloseable {
     private void checkInWithWatchdog() {
         try {
             var postmaster = pg.postmaster();
-            if (postmaster.isEmpty() || !Decider.mayAcceptWrites(quickStatus())) {
+            if (postmaster.isEmpty() || !Decider.mayAcceptWrites(quickStatus(true))) {
                 watchdog.disarm();
                 return;
             }
-            StoreHealth h = store.health();
-            if (h.connected() && System.nanoTime() - h.lastContactNanos() <= settings.watchdogFreshness().toNanos())
+            if (Decider.mayCheckInWithWatchdog(store.health(), System.nanoTime(), settings))
                 watchdog.keepAlive(postmaster.get().pid(), settings.watchdogWait());
         } catch (RuntimeException e) {
             log.warn("watchdog check-in failed: {}", e.toString());
@@ -132,7 +131,10 @@ public final class HaLoop implements AutoCloseable {
 
     /** Without SQL (which may hang when things break): running, and configured as a standby or not. */
     private PgStatus quickStatus() {
-        boolean running = pg.postmaster().isPresent();
+        return quickStatus(pg.postmaster().isPresent());
+    }
+
+    private PgStatus quickStatus(boolean running) {
         boolean standby = pg.isStandbyConfigured();
         return new PgStatus(true, running, false, standby, 0, 0, false, null, 0, standby, java.util.List.of(),
                 java.util.List.of(), java.util.List.of(), 0);
@@ -266,11 +268,10 @@ public final class HaLoop implements AutoCloseable {
                 case Decision.Lead l -> {
                     reconcile(view, false);
                     reconcileSync(view, status);
-                    Switchover sw = view.switchover();
-                    if (sw != null && Decider.expired(sw, System.currentTimeMillis(), settings)) {
-                        log.warn("switchover to {} abandoned: it did not happen in time", sw.candidate());
-                        store.clearSwitchover();
-                    }
+                }
+                case Decision.AbandonSwitchover a -> {
+                    store.clearSwitchover();
+                    again();
                 }
                 case Decision.HandOver h -> handOver(view.switchover(), h.candidate());
                 case Decision.Bootstrap b -> bootstrap(view);

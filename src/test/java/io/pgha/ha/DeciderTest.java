@@ -170,6 +170,16 @@ class DeciderTest {
         assertThat(Decider.mustFence(new StoreHealth(false, true, NOW), false, NOW, S)).isFalse();
     }
 
+    @Test
+    void aPrimaryChecksInWithItsWatchdogOnlyWhileTheStoreAnsweredRecently() {
+        long fresh = S.watchdogFreshness().toMillis();
+        assertThat(Decider.mayCheckInWithWatchdog(new StoreHealth(true, false, NOW - fresh * MS), NOW, S)).isTrue();
+        assertThat(Decider.mayCheckInWithWatchdog(new StoreHealth(true, false, NOW - (fresh + 1) * MS), NOW, S)).isFalse();
+        assertThat(Decider.mayCheckInWithWatchdog(new StoreHealth(false, false, NOW), NOW, S)).isFalse();
+        // the last check-in vouches for a contact at most `fresh` old: the watchdog fires by the fencing deadline
+        assertThat(S.watchdogWait().plus(S.watchdogFreshness())).isEqualTo(S.fenceAfterLastContact());
+    }
+
     // ================================================================ empty data directory
 
     @Test
@@ -443,6 +453,14 @@ class DeciderTest {
         Decision d = decide(node("a", PRIMARY), v);
         assertThat(d).isInstanceOf(Decision.Lead.class);
         assertThat(d.reason()).contains("postponed").contains("c: not streaming from a");
+    }
+
+    @Test
+    void leaderAbandonsASwitchoverThatDidNotHappenInTime() {
+        View v = healthyTrio().switchover("a", "b", 0, WALL - 120_000);
+        Decision d = decide(node("a", PRIMARY), v);
+        assertThat(d).isInstanceOf(Decision.AbandonSwitchover.class);
+        assertThat(d.reason()).contains("switchover to b abandoned");
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrozenAgentTest {
-    static final Duration BOUND = Duration.ofSeconds(90);
+    static final Duration BOUND = TestClusters.BOUND;
     LocalCluster cluster;
     Properties props;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZeroLossTest {
-    static final Duration BOUND = Duration.ofSeconds(90);
+    static final Duration BOUND = TestClusters.BOUND;
     LocalCluster cluster;
     Properties props;
 
