@@ -375,7 +375,8 @@ public final class LocalCluster implements AutoCloseable {
         if (p != null && frozen.remove(p.pid())) signal(p.pid(), "CONT");
     }
 
-    private static void signal(long pid, String sig) throws IOException, InterruptedException {
+    /** kill -SIG pid, without a shell; fails with kill's own message. */
+    public static void signal(long pid, String sig) throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
         String out = new String(k.getInputStream().readAllBytes());
         if (k.waitFor() != 0) throw new IOException("kill -" + sig + " " + pid + " failed: " + out.strip());
