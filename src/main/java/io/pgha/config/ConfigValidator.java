@@ -214,8 +214,9 @@ public final class ConfigValidator {
     /** The fencing rule of DESIGN.md invariant 1, checked on every config load. */
     static List<String> timingProblems(HaSettings s) {
         List<String> out = new ArrayList<>();
-        if (s.ttl().toMillis() < 1000 || s.ttl().toMillis() > 60000)
-            out.add("ha.ttl: " + s.ttl().toMillis() + "ms is outside 1s..60s");
+        if (s.ttl().compareTo(HaSettings.MIN_TTL) < 0 || s.ttl().compareTo(HaSettings.MAX_TTL) > 0)
+            out.add("ha.ttl: " + s.ttl().toMillis() + "ms is outside " + HaSettings.MIN_TTL.toSeconds() + "s.."
+                    + HaSettings.MAX_TTL.toSeconds() + "s");
         if (s.fenceMargin().toMillis() < 100)
             out.add("ha.fence_margin: " + s.fenceMargin().toMillis() + "ms is too short to stop PostgreSQL; use at least 100ms");
         if (s.fenceMargin().multipliedBy(2).compareTo(s.ttl()) > 0) {

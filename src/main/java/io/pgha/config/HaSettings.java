@@ -32,6 +32,10 @@ public record HaSettings(
         int synchronousNodeCount,
         boolean synchronousStrict) {
 
+    /** The embedded store grants session timeouts in this range only; the validator keeps {@code ttl} inside it. */
+    public static final Duration MIN_TTL = Duration.ofSeconds(1);
+    public static final Duration MAX_TTL = Duration.ofSeconds(60);
+
     public static HaSettings defaults() {
         return new HaSettings(Duration.ofMillis(3000), Duration.ofMillis(1000), Duration.ofMillis(400),
                 Duration.ofSeconds(10), 1024L * 1024, Duration.ofSeconds(15), Duration.ofMillis(1000),
@@ -63,5 +67,30 @@ public record HaSettings(
      */
     public Duration watchdogWait() {
         return fenceAfterLastContact().minus(watchdogFreshness());
+    }
+
+    /** A store session is kept alive with a request this often: ten chances before it can expire. */
+    public static Duration heartbeatFor(Duration sessionTimeout) {
+        return Duration.ofMillis(Math.max(50, sessionTimeout.toMillis() / 10));
+    }
+
+    /** The agent's heartbeat to the store; it also dates the last contact that fencing counts from. */
+    public Duration storeHeartbeat() {
+        return heartbeatFor(ttl);
+    }
+
+    /** How often a primary's agent checks in with its watchdog: ten check-ins per ttl, well inside {@link #watchdogWait()}. */
+    public Duration watchdogCheckInInterval() {
+        return heartbeatFor(ttl);
+    }
+
+    /** A switchover or manual failover unfinished this long is abandoned: a clean stop plus two lease expiries. */
+    public Duration switchoverTimeout() {
+        return Duration.ofSeconds(30).plus(ttl.multipliedBy(2));
+    }
+
+    /** An agent whose loop has not run for this long is reported as not live (two loops, or a lease, whichever is longer). */
+    public Duration agentLivenessLimit() {
+        return loopWait.multipliedBy(2).compareTo(ttl) > 0 ? loopWait.multipliedBy(2) : ttl;
     }
 }

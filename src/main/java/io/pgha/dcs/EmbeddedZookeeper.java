@@ -1,5 +1,6 @@
 package io.pgha.dcs;
 
+import io.pgha.config.HaSettings;
 import io.pgha.config.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ public final class EmbeddedZookeeper {
         p.setProperty("dataDir", dataDir.toString());
         p.setProperty("clientPort", String.valueOf(me().clientPort()));
         p.setProperty("clientPortAddress", me().host());
-        p.setProperty("minSessionTimeout", "1000");
-        p.setProperty("maxSessionTimeout", "60000");
+        p.setProperty("minSessionTimeout", String.valueOf(HaSettings.MIN_TTL.toMillis()));
+        p.setProperty("maxSessionTimeout", String.valueOf(HaSettings.MAX_TTL.toMillis()));
         p.setProperty("autopurge.snapRetainCount", "3");
         p.setProperty("autopurge.purgeInterval", "1");
         p.setProperty("cnxTimeout", "1000");

@@ -3,6 +3,7 @@ package io.pgha.dcs;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.pgha.config.HaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -71,7 +72,7 @@ public final class ZookeeperStore implements Store {
 
     private ZookeeperStore(String connectString, String cluster, Duration sessionTimeout, RetryPolicy retry) {
         this.root = "/pgha/" + cluster;
-        this.heartbeatMillis = Math.max(50, sessionTimeout.toMillis() / 10);
+        this.heartbeatMillis = HaSettings.heartbeatFor(sessionTimeout).toMillis();
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())

@@ -165,7 +165,7 @@ public final class Decider {
     }
 
     public static long switchoverTimeoutMillis(HaSettings s) {
-        return 30_000 + 2 * s.ttl().toMillis();
+        return s.switchoverTimeout().toMillis();
     }
 
     /** Invariant 1: stop accepting writes before the lease can expire in the store. */

@@ -81,7 +81,7 @@ public final class HaLoop implements AutoCloseable {
         this.settings = settings;
         this.watchdog = watchdog;
         store.onChange(this::onStoreChange);
-        long every = Math.max(50, settings.ttl().toMillis() / 10);
+        long every = settings.watchdogCheckInInterval().toMillis();
         fencer.scheduleWithFixedDelay(this::checkInWithWatchdog, every, every, TimeUnit.MILLISECONDS);
     }
 

@@ -392,7 +392,7 @@ public final class RestApi implements AutoCloseable {
         static boolean live(NodeState s, long nowMillis) {
             if (s == null || s.lastLoopAtMillis() <= 0) return false;
             HaSettings h = settings(s);
-            long limit = Math.max(2 * h.loopWait().toMillis(), h.ttl().toMillis());
+            long limit = h.agentLivenessLimit().toMillis();
             return nowMillis - s.lastLoopAtMillis() <= limit;
         }
 
