@@ -1,5 +1,6 @@
 package io.pgha.agent;
 
+import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreException;

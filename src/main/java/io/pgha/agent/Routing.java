@@ -3,7 +3,7 @@ package io.pgha.agent;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.AdminActions;
 import io.pgha.ha.NodeState;
 import io.pgha.routing.ApiAuth;
 import io.pgha.routing.CallbackRunner;

@@ -1,10 +1,10 @@
 package io.pgha.cli;
 
-import io.pgha.agent.ClusterAdmin;
+import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.ConfigLoader;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ZookeeperStore;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.Outcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +29,8 @@ public final class FailoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HaSettings settings = store.config != null ? ConfigLoader.load(store.config).ha() : HaSettings.defaults();
         try (ZookeeperStore s = store.connect()) {
-            AdminActions.Result r = new ClusterAdmin(s, settings).failover(candidate, force);
-            if (r.status() != 202) {
+            Outcome r = new ClusterAdmin(s, settings).failover(candidate, force);
+            if (!r.succeeded()) {
                 System.err.println("pgha: " + r.message());
                 return 1;
             }

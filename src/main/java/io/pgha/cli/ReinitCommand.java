@@ -1,9 +1,9 @@
 package io.pgha.cli;
 
-import io.pgha.agent.ClusterAdmin;
+import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ZookeeperStore;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.Outcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +21,8 @@ public final class ReinitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ZookeeperStore s = store.connect()) {
-            AdminActions.Result r = new ClusterAdmin(s, HaSettings.defaults()).reinitialize(member);
-            if (r.status() != 202) {
+            Outcome r = new ClusterAdmin(s, HaSettings.defaults()).reinitialize(member);
+            if (!r.succeeded()) {
                 System.err.println("pgha: " + r.message());
                 return 1;
             }

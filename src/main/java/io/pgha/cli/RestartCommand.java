@@ -1,12 +1,12 @@
 package io.pgha.cli;
 
-import io.pgha.agent.ClusterAdmin;
+import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.ConfigLoader;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.ZookeeperStore;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,8 +44,8 @@ public final class RestartCommand implements Callable<Integer> {
             if (member == null || member.equals(leader)) order.add(leader);
             for (String name : order) {
                 if (name.equals(leader) && switchover) {
-                    AdminActions.Result r = new ClusterAdmin(s, settings).switchover(leader, null, null);
-                    if (r.status() != 202) {
+                    Outcome r = new ClusterAdmin(s, settings).switchover(leader, null, null);
+                    if (!r.succeeded()) {
                         System.err.println("pgha: " + r.message());
                         return 1;
                     }

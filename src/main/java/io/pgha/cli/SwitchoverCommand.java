@@ -1,11 +1,11 @@
 package io.pgha.cli;
 
-import io.pgha.agent.ClusterAdmin;
+import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.ConfigLoader;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.ZookeeperStore;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.Outcome;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -44,8 +44,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
         HaSettings settings = store.config != null ? ConfigLoader.load(store.config).ha() : HaSettings.defaults();
         try (ZookeeperStore s = store.connect()) {
             long t0 = System.nanoTime();
-            AdminActions.Result r = new ClusterAdmin(s, settings).switchover(leader, candidate, at);
-            if (r.status() != 202) {
+            Outcome r = new ClusterAdmin(s, settings).switchover(leader, candidate, at);
+            if (!r.succeeded()) {
                 System.err.println("pgha: " + r.message());
                 return 1;
             }

@@ -17,7 +17,8 @@ import io.pgha.config.Units;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.Member;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.AdminActions;
+import io.pgha.admin.Outcome;
 import io.pgha.ha.ClusterReport;
 import io.pgha.ha.Decider;
 import io.pgha.ha.NodeState;
@@ -101,7 +102,7 @@ public final class RestApi implements AutoCloseable {
 
     /** Checks a mutating request's body and hands it to the admin actions. */
     private interface Write {
-        AdminActions.Result call(Body body) throws BadRequest;
+        Outcome call(Body body) throws BadRequest;
     }
 
     private void routes() {
@@ -252,11 +253,22 @@ public final class RestApi implements AutoCloseable {
             case ALLOWED -> {}
         }
         Body body = Body.parse(readBody(ex));
-        AdminActions.Result result = write.call(body);
+        Outcome result = write.call(body);
         if (result == null) throw new IllegalStateException("the admin action for " + path + " returned no result");
         String message = result.message() == null ? "" : result.message();
-        log.info("REST API: POST {} {} from {}: {} {}", path, body.json(), from, result.status(), message);
-        return Response.text(result.status(), message);
+        int status = statusOf(result.kind());
+        log.info("REST API: POST {} {} from {}: {} {}", path, body.json(), from, status, message);
+        return Response.text(status, message);
+    }
+
+    static int statusOf(Outcome.Kind kind) {
+        return switch (kind) {
+            case DONE -> 200;
+            case ACCEPTED -> 202;
+            case INVALID -> 400;
+            case REFUSED -> 412;
+            case UNAVAILABLE -> 503;
+        };
     }
 
     private static byte[] readBody(HttpExchange ex) throws IOException, BadRequest {

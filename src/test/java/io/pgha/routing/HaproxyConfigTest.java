@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.dcs.Member;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.AdminActions;
 import io.pgha.ha.NodeState;
 import java.io.BufferedReader;
 import java.io.IOException;

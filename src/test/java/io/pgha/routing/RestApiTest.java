@@ -11,7 +11,8 @@ import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.SyncState;
-import io.pgha.ha.AdminActions;
+import io.pgha.admin.AdminActions;
+import io.pgha.admin.Outcome;
 import io.pgha.ha.NodeState;
 import io.pgha.postgres.PgStatus;
 import java.io.IOException;
@@ -73,7 +74,7 @@ class RestApiTest {
     void reset() {
         current.set(leader());
         actions.calls.clear();
-        actions.next = AdminActions.Result.accepted("switchover to node2 scheduled");
+        actions.next = Outcome.accepted("switchover to node2 scheduled");
     }
 
     // --- the states the tests put the node in -------------------------------------------------------------
@@ -390,7 +391,7 @@ class RestApiTest {
 
     @Test
     void switchoverWithBasicAuthAndNoArgumentsPassesNulls() throws Exception {
-        actions.next = new AdminActions.Result(412, "no candidate is fit: node2 is 32 MB behind");
+        actions.next = Outcome.refused("no candidate is fit: node2 is 32 MB behind");
         HttpResponse<String> r = post("/switchover", "", basic(USER, PASSWORD));
         assertThat(r.statusCode()).isEqualTo(412);
         assertThat(r.body()).contains("no candidate is fit");
@@ -399,7 +400,7 @@ class RestApiTest {
 
     @Test
     void otherMutatingEndpointsCallTheirAction() throws Exception {
-        actions.next = AdminActions.Result.ok("done");
+        actions.next = Outcome.done("done");
         assertThat(post("/failover", "{\"candidate\":\"node3\"}", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(post("/restart", "", basic(USER, PASSWORD)).statusCode()).isEqualTo(200);
         assertThat(post("/reload", "{}", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
@@ -526,34 +527,34 @@ class RestApiTest {
     /** Records each call as [action, args...] and answers {@link #next}. */
     static class RecordingActions implements AdminActions {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
-        volatile Result next = Result.ok("ok");
+        volatile Outcome next = Outcome.done("ok");
 
         @Override
-        public Result switchover(String leader, String candidate, Instant at) {
+        public Outcome switchover(String leader, String candidate, Instant at) {
             calls.add(List.of("switchover", String.valueOf(leader), String.valueOf(candidate), String.valueOf(at)));
             return next;
         }
 
         @Override
-        public Result failover(String candidate) {
+        public Outcome failover(String candidate) {
             calls.add(List.of("failover", candidate));
             return next;
         }
 
         @Override
-        public Result restart() {
+        public Outcome restart() {
             calls.add(List.of("restart"));
             return next;
         }
 
         @Override
-        public Result reload() {
+        public Outcome reload() {
             calls.add(List.of("reload"));
             return next;
         }
 
         @Override
-        public Result reinitialize() {
+        public Outcome reinitialize() {
             calls.add(List.of("reinitialize"));
             return next;
         }
@@ -561,7 +562,7 @@ class RestApiTest {
 
     static final class FailingActions extends RecordingActions {
         @Override
-        public Result restart() {
+        public Outcome restart() {
             throw new IllegalStateException("boom");
         }
     }
