@@ -6,6 +6,7 @@ import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.ZookeeperStore;
 import io.pgha.ha.HaLoop;
+import io.pgha.ha.Identity;
 import io.pgha.postgres.LocalPostgres;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.ProcessWatchdog;
@@ -33,7 +34,7 @@ public final class Agent {
         log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
         store.start(Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
-        var identity = new HaLoop.Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
+        var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
         pg.dataDirectory().prepare(false);
         ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());

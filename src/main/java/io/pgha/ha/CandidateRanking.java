@@ -21,7 +21,7 @@ final class CandidateRanking {
     private CandidateRanking() {}
 
     static Decision decide(Observation o, ClusterSnapshot c, HaSettings s) {
-        if (o.nofailover()) return new Decision.Wait("no leader, and this node is tagged nofailover");
+        if (o.neverPromote()) return new Decision.Wait("no leader, and this node may never be promoted (nofailover, or priority 0)");
         if (s.synchronous() && c.sync() != null && !c.sync().members().isEmpty()) return quorum(o, c, c.sync());
         Lease last = c.lastLeader();
         long myLsn = o.pg().lsn();
@@ -35,7 +35,7 @@ final class CandidateRanking {
             }
         }
         long token = last == null ? 0 : last.token();
-        boolean waitedEnough = o.millisSince(o.leaderlessSinceNanos()) >= s.failoverWait().toMillis();
+        boolean waitedEnough = o.leaderlessMillis() >= s.failoverWait().toMillis();
         for (Member peer : c.members().values()) {
             if (peer.name().equals(o.me()) || !c.isAlive(peer.name()) || peer.nofailover()) continue;
             if (last != null && peer.name().equals(last.holder())) continue;

@@ -76,7 +76,7 @@ public final class Decider {
             }
             if (pg.running() && pg.accepting())
                 return new Decision.Promote("holding the lease as a standby: promoting");
-            if (o.millisSince(o.pgDownSinceNanos()) >= s.postgresRestartTimeout().toMillis())
+            if (o.pgDownMillis() >= s.postgresRestartTimeout().toMillis())
                 return new Decision.ReleaseLease("PostgreSQL did not come back within "
                         + s.postgresRestartTimeout().toMillis() + " ms: giving the lease to a standby");
             if (pg.running()) return new Decision.Wait("PostgreSQL is starting");
@@ -100,16 +100,16 @@ public final class Decider {
                 if (!leader.name().equals(o.following()))
                     return new Decision.Follow(up, "following the new leader " + leader.name());
                 if (streamsFrom(pg, leader)) return new Decision.Wait("streaming from " + leader.name());
-                if (o.millisSince(o.notStreamingSinceNanos()) >= s.standbyStreamTimeout().toMillis())
+                if (o.notStreamingMillis() >= s.standbyStreamTimeout().toMillis())
                     return new Decision.Rewind(up, "not streaming from " + leader.name() + " for "
                             + s.standbyStreamTimeout().toMillis() + " ms: the timelines may have diverged");
                 return new Decision.Wait("waiting for the WAL receiver to stream from " + leader.name());
             }
-            if (o.rewindFailed())
+            if (o.memory().rewindFailed())
                 return new Decision.Reinit(up, "pg_rewind cannot bring this node back: moving its data aside and cloning " + leader.name());
             if (!pg.standbySignal())
                 return new Decision.Rewind(up, "this node was a primary: rewinding it to follow " + leader.name());
-            if (o.standbyStartFailed())
+            if (o.memory().standbyStartFailed())
                 return new Decision.Rewind(up, "PostgreSQL cannot start as a standby of " + leader.name()
                         + " (its timeline forked before this node's data ends): rewinding");
             return new Decision.StartStandby(up, "starting as a standby of " + leader.name());

@@ -6,19 +6,15 @@ import io.pgha.postgres.PgStatus;
 /**
  * Everything the decision needs about this node, including what the loop remembers between iterations.
  *
- * @param me                  this member's name
- * @param pg                  the local PostgreSQL now
- * @param following           the member the local standby is configured to stream from, or null
- * @param store               the connection to the store
- * @param nowNanos            System.nanoTime() of this observation
- * @param pgDownSinceNanos    when PostgreSQL was first seen down while this node led (0: it is up)
- * @param notStreamingSinceNanos when the standby was first seen not streaming from its leader (0: it streams)
- * @param leaderlessSinceNanos when the lease was first seen empty (0: somebody holds it)
- * @param rewindFailed        the last pg_rewind said rewinding is impossible
- * @param nofailover          this node must never be promoted
- * @param nowMillis           wall-clock time, for scheduled switchovers only (never for fencing)
- * @param session             this agent's current store session (a lease is ours only if it owns it)
- * @param standbyStartFailed  the last attempt to start PostgreSQL as a standby failed
+ * @param me           this member's name
+ * @param pg           the local PostgreSQL now
+ * @param following    the member the local standby is configured to stream from, or null
+ * @param store        the connection to the store
+ * @param nowNanos     System.nanoTime() of this observation
+ * @param nowMillis    wall-clock time, for scheduled switchovers only (never for fencing)
+ * @param session      this agent's current store session (a lease is ours only if it owns it)
+ * @param neverPromote this node must never take the lease in an election
+ * @param memory       the timers and remedy outcomes carried over from earlier iterations
  */
 public record Observation(
         String me,
@@ -26,16 +22,44 @@ public record Observation(
         String following,
         StoreHealth store,
         long nowNanos,
-        long pgDownSinceNanos,
-        long notStreamingSinceNanos,
-        long leaderlessSinceNanos,
-        boolean rewindFailed,
-        boolean nofailover,
         long nowMillis,
         long session,
-        boolean standbyStartFailed) {
+        boolean neverPromote,
+        LoopMemory memory) {
+
+    public Observation withPg(PgStatus p) {
+        return new Observation(me, p, following, store, nowNanos, nowMillis, session, neverPromote, memory);
+    }
+
+    public Observation withFollowing(String f) {
+        return new Observation(me, pg, f, store, nowNanos, nowMillis, session, neverPromote, memory);
+    }
+
+    public Observation withStore(StoreHealth h) {
+        return new Observation(me, pg, following, h, nowNanos, nowMillis, session, neverPromote, memory);
+    }
+
+    public Observation withNeverPromote() {
+        return new Observation(me, pg, following, store, nowNanos, nowMillis, session, true, memory);
+    }
+
+    public Observation withMemory(LoopMemory m) {
+        return new Observation(me, pg, following, store, nowNanos, nowMillis, session, neverPromote, m);
+    }
 
     long millisSince(long sinceNanos) {
         return sinceNanos == 0 ? 0 : (nowNanos - sinceNanos) / 1_000_000;
+    }
+
+    long pgDownMillis() {
+        return millisSince(memory.pgDownSinceNanos());
+    }
+
+    long notStreamingMillis() {
+        return millisSince(memory.notStreamingSinceNanos());
+    }
+
+    long leaderlessMillis() {
+        return millisSince(memory.leaderlessSinceNanos());
     }
 }

@@ -1,6 +1,9 @@
 package io.pgha.ha;
 
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.postgres.PgStatus;
 
 /** When a member's fresh record is worth a write to the store (every write wakes every other agent). */
 final class PublishPolicy {
@@ -8,6 +11,20 @@ final class PublishPolicy {
     static final long REFRESH_MILLIS = 10_000;
 
     private PublishPolicy() {}
+
+    /**
+     * The record this member publishes now. Its position counts in an election (it carries the vanished lease's
+     * token) only once nothing more can arrive from the old primary: no upstream configured and no WAL receiver.
+     */
+    static Member record(Identity me, PgStatus pg, String following, ClusterSnapshot view, boolean iLead, long nowMillis) {
+        Lease lease = view.leader();
+        String role = iLead && pg.isPrimary() ? Member.LEADER
+                : pg.running() && pg.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
+        boolean cutOff = following == null && !pg.walReceiverRunning();
+        long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
+        return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.describe(), pg.timeline(), pg.lsn(),
+                me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority());
+    }
 
     /**
      * @param published what the store holds for this member, or null

@@ -40,25 +40,24 @@ class DeciderTest {
     }
 
     // ---- observations
-    record Obs(String me, PgStatus pg, String following, StoreHealth store, long pgDownSince, long notStreamingSince,
-               long leaderlessSince, boolean rewindFailed, boolean nofailover, boolean startFailed) {
-        Observation build() {
-            return new Observation(me, pg, following, store, NOW, pgDownSince, notStreamingSince, leaderlessSince,
-                    rewindFailed, nofailover, WALL, 0, startFailed);
-        }
+    record Obs(Observation o) {
+        Observation build() { return o; }
 
-        Obs following(String f) { return new Obs(me, pg, f, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
-        Obs store(StoreHealth h) { return new Obs(me, pg, following, h, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
-        Obs pgDownFor(long ms) { return new Obs(me, pg, following, store, NOW - ms * MS, notStreamingSince, leaderlessSince, rewindFailed, nofailover, startFailed); }
-        Obs notStreamingFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, NOW - ms * MS, leaderlessSince, rewindFailed, nofailover, startFailed); }
-        Obs leaderlessFor(long ms) { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, NOW - ms * MS, rewindFailed, nofailover, startFailed); }
-        Obs withRewindFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, true, nofailover, startFailed); }
-        Obs withStartFailed() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, nofailover, true); }
-        Obs withNofailover() { return new Obs(me, pg, following, store, pgDownSince, notStreamingSince, leaderlessSince, rewindFailed, true, startFailed); }
+        Obs following(String f) { return new Obs(o.withFollowing(f)); }
+        Obs store(StoreHealth h) { return new Obs(o.withStore(h)); }
+        Obs pgDownFor(long ms) { return memory(new LoopMemory(NOW - ms * MS, m().notStreamingSinceNanos(), m().leaderlessSinceNanos(), m().rewindFailed(), m().standbyStartFailed())); }
+        Obs notStreamingFor(long ms) { return memory(new LoopMemory(m().pgDownSinceNanos(), NOW - ms * MS, m().leaderlessSinceNanos(), m().rewindFailed(), m().standbyStartFailed())); }
+        Obs leaderlessFor(long ms) { return memory(new LoopMemory(m().pgDownSinceNanos(), m().notStreamingSinceNanos(), NOW - ms * MS, m().rewindFailed(), m().standbyStartFailed())); }
+        Obs withRewindFailed() { return memory(m().rewound(false)); }
+        Obs withStartFailed() { return memory(m().standbyStartFailed(true)); }
+        Obs withNofailover() { return new Obs(o.withNeverPromote()); }
+
+        private LoopMemory m() { return o.memory(); }
+        private Obs memory(LoopMemory m) { return new Obs(o.withMemory(m)); }
     }
 
     static Obs node(String me, PgStatus pg) {
-        return new Obs(me, pg, null, StoreHealth.ok(), 0, 0, 0, false, false, false);
+        return new Obs(new Observation(me, pg, null, StoreHealth.ok(), NOW, WALL, 0, false, LoopMemory.START));
     }
 
     // ---- cluster views

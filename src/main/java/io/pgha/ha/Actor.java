@@ -1,0 +1,180 @@
+package io.pgha.ha;
+
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.HistoryEntry;
+import io.pgha.dcs.Lease;
+import io.pgha.dcs.Store;
+import io.pgha.dcs.StoreException;
+import io.pgha.dcs.Switchover;
+import io.pgha.postgres.Lsn;
+import io.pgha.postgres.PgStatus;
+import io.pgha.postgres.Postgres;
+import io.pgha.postgres.PostgresException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Carries out one {@link Decision} through PostgreSQL and the store, and says what the loop must remember of it. */
+final class Actor {
+    private static final Logger log = LoggerFactory.getLogger(Actor.class);
+
+    private final String me;
+    private final Postgres pg;
+    private final Store store;
+    private final Reconciler reconciler;
+    private final Runnable again;
+    private String takenOverFrom;
+    private volatile long failovers;
+    private volatile List<HistoryEntry> history = List.of();
+    private boolean historyLoaded;
+
+    Actor(String me, Postgres pg, Store store, Reconciler reconciler, Runnable again) {
+        this.me = me;
+        this.pg = pg;
+        this.store = store;
+        this.reconciler = reconciler;
+        this.again = again;
+    }
+
+    /** Acts; a failure is logged and the loop decides again on its next look. */
+    LoopMemory act(Decision d, ClusterSnapshot view, PgStatus status, LoopMemory memory) {
+        try {
+            return perform(d, view, status, memory);
+        } catch (PostgresException | StoreException e) {
+            log.warn("{} failed: {}", d.getClass().getSimpleName(), e.getMessage());
+            return d instanceof Decision.StartStandby s ? memory.standbyStartFailed(s.leader() != null) : memory;
+        }
+    }
+
+    private LoopMemory perform(Decision d, ClusterSnapshot view, PgStatus status, LoopMemory memory)
+            throws PostgresException, StoreException {
+        switch (d) {
+            case Decision.Wait w -> { return memory; }
+            case Decision.Lead l -> {
+                reconciler.members(view, false);
+                reconciler.synchronousSet(view, status);
+                return memory;
+            }
+            case Decision.AbandonSwitchover a -> store.clearSwitchover();
+            case Decision.HandOver h -> handOver(view.switchover(), h.candidate());
+            case Decision.Bootstrap b -> bootstrap(view);
+            case Decision.Clone c -> {
+                pg.cloneFrom(c.leader());
+                pg.startStandby(c.leader());
+            }
+            case Decision.AcquireLease a -> {
+                Lease before = view.lastLeader();
+                if (!store.acquireLease(me)) return memory;
+                if (before != null && !before.holder().equals(me)) takenOverFrom = before.holder();
+                log.info("took the lease");
+            }
+            case Decision.Promote p -> {
+                long forkLsn = status.lsn();
+                pg.promote();
+                failovers++;
+                log.info("promoted: this node is the primary");
+                recordPromotion(view, forkLsn);
+                reconciler.members(store.snapshot(), true);
+            }
+            case Decision.StartPrimary s -> pg.startPrimary();
+            case Decision.ReleaseLease r -> store.releaseLease(me);
+            case Decision.Fence f -> pg.stopNow();
+            case Decision.StartStandby s -> pg.startStandby(s.leader());
+            case Decision.Restart r -> {
+                pg.stop(false);
+                if (r.leader() == null) pg.startPrimary();
+                else pg.startStandby(r.leader());
+                store.requestRestart(me, false);
+                log.info("restarted PostgreSQL as the operator asked");
+            }
+            case Decision.Detach x -> pg.follow(null);
+            case Decision.Follow f -> {
+                pg.follow(f.leader());
+                return memory.followed();
+            }
+            case Decision.Rewind r -> {
+                boolean rewound = pg.rewind(r.leader());
+                LoopMemory after = memory.rewound(rewound);
+                if (rewound) {
+                    try {
+                        pg.startStandby(r.leader());
+                    } catch (PostgresException e) {
+                        log.warn("starting as a standby after pg_rewind failed: {}", e.getMessage());
+                        return after;
+                    }
+                }
+                again.run();
+                return after;
+            }
+            case Decision.Reinit r -> {
+                pg.moveDataAside();
+                if (view.reinit().contains(me)) store.requestReinit(me, false);
+                again.run();
+                return memory.movedAside();
+            }
+        }
+        again.run();
+        return memory;
+    }
+
+    private void bootstrap(ClusterSnapshot view) throws StoreException, PostgresException {
+        if (!me.equals(view.initClaimedBy()) && !store.claimInitialize(me)) return;
+        log.info("bootstrapping the cluster");
+        try {
+            pg.bootstrap();
+            store.setInitialized(pg.systemIdentifier());
+        } catch (PostgresException e) {
+            log.error("bootstrap failed, giving the bootstrap right back: {}", e.getMessage());
+            try {
+                pg.moveDataAside();
+            } finally {
+                store.abandonInitialize(me);
+            }
+            return;
+        }
+        if (store.acquireLease(me)) log.info("took the lease: this node is the primary");
+    }
+
+    /** Stop cleanly (walsenders hand every WAL byte to the standbys first), then let the candidate take over. */
+    private void handOver(Switchover sw, String candidate) throws PostgresException, StoreException {
+        log.info("switchover: stopping PostgreSQL cleanly to hand over to {}", candidate);
+        pg.stop(false);
+        long end = pg.checkpointLocation();
+        pg.markStandby();
+        store.writeSwitchover(new Switchover(me, candidate, sw.scheduledAtMillis(), sw.requestedAtMillis(), end));
+        store.releaseLease(me);
+        log.info("switchover: released the lease; WAL ends at {}", Lsn.format(end));
+    }
+
+    private void recordPromotion(ClusterSnapshot view, long forkLsn) throws StoreException {
+        Switchover sw = view.switchover();
+        boolean manual = view.failover() != null && me.equals(view.failover().candidate());
+        String reason = sw != null && me.equals(sw.candidate()) ? "switchover from " + sw.leader()
+                : (manual ? "manual failover" : "failover") + (takenOverFrom != null ? " from " + takenOverFrom : "");
+        takenOverFrom = null;
+        if (sw != null) store.clearSwitchover();
+        if (view.failover() != null) store.clearFailover();
+        PgStatus now = pg.observe();
+        store.addHistory(new HistoryEntry(now.timeline(), forkLsn, System.currentTimeMillis(), me, reason));
+        history = store.history();
+    }
+
+    /** Reads the promotion history the first time the store is reachable; this node's promotions keep it current. */
+    void loadHistoryOnce() {
+        if (historyLoaded) return;
+        try {
+            history = store.history();
+            historyLoaded = true;
+        } catch (StoreException e) {
+            log.warn("{}", e.getMessage());
+        }
+    }
+
+    List<HistoryEntry> history() {
+        return history;
+    }
+
+    long failovers() {
+        return failovers;
+    }
+}

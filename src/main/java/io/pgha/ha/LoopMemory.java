@@ -1,0 +1,66 @@
+package io.pgha.ha;
+
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
+import io.pgha.dcs.Member;
+import io.pgha.postgres.PgStatus;
+
+/**
+ * What the loop remembers between iterations: when each condition the rules time was first seen, and what the
+ * last remedy achieved. Pure: each iteration derives the next memory from the last one and what it saw or did.
+ *
+ * @param pgDownSinceNanos       when PostgreSQL was first seen down while this node led (0: it is up)
+ * @param notStreamingSinceNanos when the standby was first seen not streaming from its leader (0: it streams)
+ * @param leaderlessSinceNanos   when the lease was first seen empty (0: somebody holds it, or the store was not read)
+ * @param rewindFailed           the last pg_rewind said rewinding is impossible
+ * @param standbyStartFailed     the last attempt to start PostgreSQL as a standby of a leader failed
+ */
+public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
+                         boolean rewindFailed, boolean standbyStartFailed) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, false, false);
+
+    /**
+     * The timers after one look: each starts the first time its condition is seen, keeps its start while the
+     * condition lasts, and resets to 0 once it is not seen (a failed store read, {@code view == null}, ends
+     * the leaderless timer: an election counts only what was seen).
+     */
+    public LoopMemory observed(String me, long session, PgStatus pg, ClusterSnapshot view, long nowNanos) {
+        Lease lease = view == null ? null : view.leader();
+        boolean iLead = lease != null && lease.heldBy(me, session);
+        Member leader = lease == null || iLead ? null : view.members().get(lease.holder());
+        boolean followingLeader = leader != null && pg.running() && pg.inRecovery();
+        return new LoopMemory(
+                since(pgDownSinceNanos, iLead && !(pg.running() && pg.accepting()), nowNanos),
+                since(notStreamingSinceNanos, followingLeader && !Decider.streamsFrom(pg, leader), nowNanos),
+                since(leaderlessSinceNanos, view != null && lease == null, nowNanos),
+                rewindFailed,
+                standbyStartFailed && !pg.running());
+    }
+
+    /** Switching upstream restarts the wait for the WAL receiver. */
+    public LoopMemory followed() {
+        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, rewindFailed, standbyStartFailed);
+    }
+
+    /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
+    public LoopMemory rewound(boolean succeeded) {
+        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, !succeeded, false);
+    }
+
+    /** The data directory was moved aside: what failed on it no longer matters. */
+    public LoopMemory movedAside() {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, false, standbyStartFailed);
+    }
+
+    /**
+     * Starting as a standby failed; only a failure to start as a standby of a leader counts (its timeline may have
+     * forked before this node's data ends), not a recovery-only start.
+     */
+    public LoopMemory standbyStartFailed(boolean ofALeader) {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, ofALeader);
+    }
+
+    private static long since(long start, boolean condition, long nowNanos) {
+        return !condition ? 0 : start == 0 ? nowNanos : start;
+    }
+}
