@@ -2,8 +2,13 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.postgres.PgStatus;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** When a member's record is written to the store: the rule that keeps the agents from waking each other in a loop. */
@@ -48,5 +53,50 @@ class PublishPolicyTest {
     void aChangedStateOrSlotListIsNewsAtOnce() {
         assertThat(publish(record("stopped", 2000, List.of(), T + 10), true, T + 10)).isTrue();
         assertThat(publish(record("streaming", 1000, List.of("node3"), T + 10), true, T + 10)).isTrue();
+    }
+
+    // ---- what the record says
+
+    static final Identity ME = new Identity("c1", "node2", "10.0.0.2", 5432, "http://10.0.0.2:8008", false, 1);
+
+    static PgStatus standby(boolean walReceiver) {
+        return new PgStatus(true, true, true, true, 1, 5000, walReceiver, null, 0, true, List.of(), List.of(), List.of(), 0,
+                false, walReceiver);
+    }
+
+    static ClusterSnapshot leaseGoneAfter(long token) {
+        return new ClusterSnapshot("1", null, null, new Lease("node1", token), Map.of(), Set.of(), null, null, false, null,
+                Set.of(), Map.of());
+    }
+
+    @Test
+    void thePositionCountsInTheElectionOnlyOnceNothingMoreCanArriveFromTheOldPrimary() {
+        assertThat(PublishPolicy.record(ME, standby(false), null, leaseGoneAfter(7), false, T).lostLeaderToken()).isEqualTo(7);
+        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T).lostLeaderToken())
+                .as("its WAL receiver still runs").isZero();
+        assertThat(PublishPolicy.record(ME, standby(false), "node1", leaseGoneAfter(7), false, T).lostLeaderToken())
+                .as("still configured to follow the old primary").isZero();
+    }
+
+    @Test
+    void noLostTokenWhileALeaderHoldsTheLease() {
+        var led = new ClusterSnapshot("1", null, new Lease("node1", 7), new Lease("node1", 7), Map.of(), Set.of(), null,
+                null, false, null, Set.of(), Map.of());
+        assertThat(PublishPolicy.record(ME, standby(false), null, led, false, T).lostLeaderToken()).isZero();
+    }
+
+    @Test
+    void theRoleIsLeaderOnlyForTheLeaseHoldersPrimary() {
+        var primary = new PgStatus(true, true, true, false, 1, 5000, false, null, 0, false, List.of(), List.of(), List.of(), 0);
+        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), true, T).role()).isEqualTo(Member.LEADER);
+        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), false, T).role()).isEqualTo(Member.UNKNOWN);
+        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T).role()).isEqualTo(Member.REPLICA);
+    }
+
+    @Test
+    void priorityZeroOrNofailoverNeverPromotes() {
+        assertThat(ME.neverPromote()).isFalse();
+        assertThat(new Identity("c1", "n", "h", 1, "u", false, 0).neverPromote()).isTrue();
+        assertThat(new Identity("c1", "n", "h", 1, "u", true, 5).neverPromote()).isTrue();
     }
 }
