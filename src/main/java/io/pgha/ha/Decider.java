@@ -100,15 +100,23 @@ public final class Decider {
                 if (!leader.name().equals(o.following()))
                     return new Decision.Follow(up, "following the new leader " + leader.name());
                 if (streamsFrom(pg, leader)) return new Decision.Wait("streaming from " + leader.name());
-                if (o.notStreamingMillis() >= s.standbyStreamTimeout().toMillis())
+                if (o.notStreamingMillis() >= s.standbyStreamTimeout().toMillis()) {
+                    if (o.memory().rewoundWithoutStreaming())
+                        return new Decision.Reinit(up, "still not streaming from " + leader.name() + " after pg_rewind"
+                                + " (the WAL this node needs may be gone from the leader): moving its data aside and cloning "
+                                + leader.name());
                     return new Decision.Rewind(up, "not streaming from " + leader.name() + " for "
                             + s.standbyStreamTimeout().toMillis() + " ms: the timelines may have diverged");
+                }
                 return new Decision.Wait("waiting for the WAL receiver to stream from " + leader.name());
             }
             if (o.memory().rewindFailed())
                 return new Decision.Reinit(up, "pg_rewind cannot bring this node back: moving its data aside and cloning " + leader.name());
             if (!pg.standbySignal())
                 return new Decision.Rewind(up, "this node was a primary: rewinding it to follow " + leader.name());
+            if (o.memory().standbyStartFailed() && o.memory().rewoundWithoutStreaming())
+                return new Decision.Reinit(up, "PostgreSQL cannot start as a standby of " + leader.name()
+                        + " even after pg_rewind: moving its data aside and cloning " + leader.name());
             if (o.memory().standbyStartFailed())
                 return new Decision.Rewind(up, "PostgreSQL cannot start as a standby of " + leader.name()
                         + " (its timeline forked before this node's data ends): rewinding");

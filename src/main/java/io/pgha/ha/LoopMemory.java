@@ -14,10 +14,17 @@ import io.pgha.postgres.PgStatus;
  * @param leaderlessSinceNanos   when the lease was first seen empty (0: somebody holds it, or the store was not read)
  * @param rewindFailed           the last pg_rewind said rewinding is impossible
  * @param standbyStartFailed     the last attempt to start PostgreSQL as a standby of a leader failed
+ * @param rewoundWithoutStreaming a pg_rewind ran and this standby has not streamed from its leader since: a second
+ *                               rewind would fail the same way, so the next remedy is a fresh clone
  */
 public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
-                         boolean rewindFailed, boolean standbyStartFailed) {
-    public static final LoopMemory START = new LoopMemory(0, 0, 0, false, false);
+                         boolean rewindFailed, boolean standbyStartFailed, boolean rewoundWithoutStreaming) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, false, false, false);
+
+    public LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos, boolean rewindFailed,
+                      boolean standbyStartFailed) {
+        this(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, standbyStartFailed, false);
+    }
 
     /**
      * The timers after one look: each starts the first time its condition is seen, keeps its start while the
@@ -29,27 +36,35 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
         boolean iLead = lease != null && lease.heldBy(me, session);
         Member leader = lease == null || iLead ? null : view.members().get(lease.holder());
         boolean followingLeader = leader != null && pg.running() && pg.inRecovery();
+        boolean streams = followingLeader && Decider.streamsFrom(pg, leader);
         return new LoopMemory(
                 since(pgDownSinceNanos, iLead && !(pg.running() && pg.accepting()), nowNanos),
-                since(notStreamingSinceNanos, followingLeader && !Decider.streamsFrom(pg, leader), nowNanos),
+                since(notStreamingSinceNanos, followingLeader && !streams, nowNanos),
                 since(leaderlessSinceNanos, view != null && lease == null, nowNanos),
                 rewindFailed,
-                standbyStartFailed && !pg.running());
+                standbyStartFailed && !pg.running(),
+                rewoundWithoutStreaming && !streams && !iLead);
+    }
+
+    public LoopMemory withNotStreamingSince(long nanos) {
+        return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, rewindFailed, standbyStartFailed,
+                rewoundWithoutStreaming);
     }
 
     /** Switching upstream restarts the wait for the WAL receiver. */
     public LoopMemory followed() {
-        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, rewindFailed, standbyStartFailed);
+        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, rewindFailed, standbyStartFailed,
+                rewoundWithoutStreaming);
     }
 
     /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
     public LoopMemory rewound(boolean succeeded) {
-        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, !succeeded, false);
+        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, !succeeded, false, succeeded);
     }
 
     /** The data directory was moved aside: what failed on it no longer matters. */
     public LoopMemory movedAside() {
-        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, false, standbyStartFailed);
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, false, standbyStartFailed, false);
     }
 
     /**
@@ -57,7 +72,8 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
      * forked before this node's data ends), not a recovery-only start.
      */
     public LoopMemory standbyStartFailed(boolean ofALeader) {
-        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, ofALeader);
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, ofALeader,
+                rewoundWithoutStreaming);
     }
 
     private static long since(long start, boolean condition, long nowNanos) {
