@@ -48,18 +48,80 @@ public record PgStatus(
     }
 
     public static PgStatus noData() {
-        return new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of(), List.of(), List.of(), 0);
+        return builder().build();
+    }
+
+    /** Starts from {@link #noData()}: every flag false, every number 0, every list empty. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().hasData(hasData).running(running).accepting(accepting).inRecovery(inRecovery)
+                .timeline(timeline).lsn(lsn).streaming(streaming).upstream(upstreamHost, upstreamPort)
+                .standbySignal(standbySignal).slots(slots).streamingStandbys(streamingStandbys)
+                .syncStandbys(syncStandbys).syncQuorum(syncQuorum).pendingRestart(pendingRestart)
+                .walReceiverRunning(walReceiverRunning);
     }
 
     public boolean isPrimary() {
         return running && accepting && !inRecovery;
     }
 
+    public PgState state() {
+        if (!hasData) return PgState.NO_DATA;
+        if (!running) return PgState.STOPPED;
+        if (!accepting) return PgState.STARTING;
+        if (!inRecovery) return PgState.RUNNING;
+        return streaming ? PgState.STREAMING : PgState.ARCHIVE_RECOVERY;
+    }
+
     public String describe() {
-        if (!hasData) return "no data";
-        if (!running) return "stopped";
-        if (!accepting) return "starting";
-        if (!inRecovery) return "running";
-        return streaming ? "streaming" : "in archive recovery";
+        return state().label();
+    }
+
+    /** Names each field, so that a status reads in a fixture; unset fields keep {@link #noData()}'s values. */
+    public static final class Builder {
+        private boolean hasData;
+        private boolean running;
+        private boolean accepting;
+        private boolean inRecovery;
+        private long timeline;
+        private long lsn;
+        private boolean streaming;
+        private String upstreamHost;
+        private int upstreamPort;
+        private boolean standbySignal;
+        private List<String> slots = List.of();
+        private List<String> streamingStandbys = List.of();
+        private List<String> syncStandbys = List.of();
+        private int syncQuorum;
+        private boolean pendingRestart;
+        private boolean walReceiverRunning;
+
+        private Builder() {}
+
+        public Builder hasData(boolean v) { hasData = v; return this; }
+        public Builder running(boolean v) { running = v; return this; }
+        public Builder accepting(boolean v) { accepting = v; return this; }
+        public Builder inRecovery(boolean v) { inRecovery = v; return this; }
+        public Builder timeline(long v) { timeline = v; return this; }
+        public Builder lsn(long v) { lsn = v; return this; }
+        public Builder streaming(boolean v) { streaming = v; return this; }
+        public Builder upstream(String host, int port) { upstreamHost = host; upstreamPort = port; return this; }
+        public Builder standbySignal(boolean v) { standbySignal = v; return this; }
+        public Builder slots(List<String> v) { slots = List.copyOf(v); return this; }
+        public Builder streamingStandbys(List<String> v) { streamingStandbys = List.copyOf(v); return this; }
+        public Builder syncStandbys(List<String> v) { syncStandbys = List.copyOf(v); return this; }
+        public Builder syncQuorum(int v) { syncQuorum = v; return this; }
+        public Builder sync(SyncNames names) { return syncStandbys(names.members()).syncQuorum(names.quorum()); }
+        public Builder pendingRestart(boolean v) { pendingRestart = v; return this; }
+        public Builder walReceiverRunning(boolean v) { walReceiverRunning = v; return this; }
+
+        public PgStatus build() {
+            return new PgStatus(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost,
+                    upstreamPort, standbySignal, slots, streamingStandbys, syncStandbys, syncQuorum, pendingRestart,
+                    walReceiverRunning);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.pgha.postgres;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The local PostgreSQL server, as the HA loop drives it. */
 public interface Postgres {
@@ -42,6 +43,15 @@ public interface Postgres {
 
     /** The postmaster process, when one runs, so its exit can wake the HA loop. */
     Optional<ProcessHandle> postmaster();
+
+    /** The running postmaster's pid (for the watchdog), empty when none runs. */
+    OptionalLong postmasterPid();
+
+    /**
+     * Runs {@code onExit} once the running postmaster exits (within ~100 ms). Idempotent: call it every loop
+     * iteration; it starts watching only a postmaster it does not watch yet.
+     */
+    void watchPostmaster(Runnable onExit);
 
     String systemIdentifier() throws PostgresException;
 

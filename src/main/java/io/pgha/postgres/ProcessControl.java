@@ -1,0 +1,149 @@
+package io.pgha.postgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts, stops, promotes and re-points the local server. */
+final class ProcessControl {
+    // every part logs as LocalPostgres: the log lines read as they did before the split
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+
+    private static final long START_WAIT_NANOS = 60_000_000_000L;
+
+    private final DataDirectory dir;
+    private final PgTools tools;
+    private final ManagedConfig files;
+    private final SqlSession sql;
+
+    ProcessControl(DataDirectory dir, PgTools tools, ManagedConfig files, SqlSession sql) {
+        this.dir = dir;
+        this.tools = tools;
+        this.files = files;
+        this.sql = sql;
+    }
+
+    /** The running postmaster, from postmaster.pid. */
+    Optional<ProcessHandle> postmaster() {
+        return dir.postmaster();
+    }
+
+    void startPrimary() throws PostgresException {
+        try {
+            Files.deleteIfExists(dir.path().resolve("standby.signal"));
+        } catch (IOException e) {
+            throw new PostgresException("cannot remove standby.signal: " + e.getMessage(), e);
+        }
+        start(null);
+    }
+
+    void startStandby(Upstream upstream) throws PostgresException {
+        markStandby();
+        start(upstream);
+    }
+
+    void markStandby() throws PostgresException {
+        try {
+            dir.writePrivate(dir.path().resolve("standby.signal"), "");
+        } catch (IOException e) {
+            throw new PostgresException("cannot write standby.signal: " + e.getMessage(), e);
+        }
+    }
+
+    private void start(Upstream upstream) throws PostgresException {
+        if (dir.postmaster().isPresent()) return;
+        try {
+            dir.prepare(false);
+            files.writePassFile();
+            files.write(upstream);
+            dir.touchOwned(dir.serverLog());
+        } catch (IOException e) {
+            throw new PostgresException("cannot write managed configuration: " + e.getMessage(), e);
+        }
+        // the postmaster is the agent's own child, so its death is seen (and reaped) at once
+        Process p;
+        try {
+            p = tools.builder(List.of(tools.bin("postgres"), "-D", dir.path().toString()), true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.serverLog().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new PostgresException("cannot start postgres: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + START_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new PostgresException("postgres exited at start (exit " + p.exitValue() + "); server log "
+                        + dir.serverLog() + ":\n" + dir.tailOfServerLog(8));
+            }
+            String status = dir.postmasterStatus(p.pid());
+            if ("ready".equals(status) || "standby".equals(status)) {
+                log.info("PostgreSQL started as {} (pid {})", upstream == null ? "primary" : "standby of " + upstream.name(), p.pid());
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PostgresException("interrupted while PostgreSQL starts");
+            }
+        }
+        log.warn("PostgreSQL (pid {}) is still starting after {} s; the loop watches it from here", p.pid(),
+                START_WAIT_NANOS / 1_000_000_000L);
+    }
+
+    void follow(Upstream upstream) throws PostgresException {
+        try {
+            files.write(upstream);
+            sql.reloadConf();
+        } catch (IOException | SQLException e) {
+            sql.close();
+            throw new PostgresException("cannot point the standby at " + (upstream == null ? "nothing" : upstream.name())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    void promote() throws PostgresException {
+        try {
+            try (Statement st = sql.get().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_promote(true, 60)")) {
+                rs.next();
+                if (!rs.getBoolean(1)) throw new PostgresException("pg_promote did not finish within 60 s");
+            }
+            // pg_control must name the new timeline at once: pg_rewind reads it from here, and an old
+            // primary rewound against a stale one would be told "no rewind required" and never follow
+            try (Statement st = sql.get().createStatement()) {
+                st.execute("CHECKPOINT");
+            }
+            files.write(null);
+        } catch (IOException | SQLException e) {
+            sql.close();
+            throw new PostgresException("promotion failed: " + e.getMessage(), e);
+        }
+    }
+
+    void stop(boolean immediate) throws PostgresException {
+        sql.close();
+        if (dir.postmaster().isEmpty()) return;
+        OsCommand.Result r = tools.exec(List.of(tools.bin("pg_ctl"), "stop", "-D", dir.path().toString(), "-m",
+                immediate ? "immediate" : "fast", "-w", "-t", "60", "-s"), 70_000);
+        if (!r.ok() && dir.postmaster().isPresent()) {
+            throw new PostgresException("pg_ctl stop failed: " + r.output());
+        }
+    }
+
+    /** The fencing stop; touches nothing another operation may be holding (no SQL session). */
+    void stopNow() throws PostgresException {
+        if (dir.postmaster().isEmpty()) return;
+        OsCommand.Result r = tools.exec(List.of(tools.bin("pg_ctl"), "stop", "-D", dir.path().toString(), "-m", "immediate",
+                "-w", "-t", "10", "-s"), 15_000);
+        if (!r.ok() && dir.postmaster().isPresent()) throw new PostgresException("pg_ctl stop -m immediate failed: " + r.output());
+        log.warn("PostgreSQL stopped immediately (fenced)");
+    }
+}

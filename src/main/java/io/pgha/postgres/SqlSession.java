@@ -1,0 +1,51 @@
+package io.pgha.postgres;
+
+import io.pgha.config.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** The agent's one superuser connection to its local server: opened on demand, dropped after any error. */
+final class SqlSession {
+    private final NodeConfig.Postgres pg;
+    private Connection connection;
+
+    SqlSession(NodeConfig.Postgres pg) {
+        this.pg = pg;
+    }
+
+    Connection get() throws SQLException, IOException {
+        if (connection != null && !connection.isClosed()) return connection;
+        Properties props = new Properties();
+        props.setProperty("user", pg.superuser());
+        props.setProperty("password", Files.readString(pg.superuserPasswordFile()).strip());
+        props.setProperty("connectTimeout", "2");
+        props.setProperty("socketTimeout", "10");
+        props.setProperty("ApplicationName", "pgha");
+        props.setProperty("sslmode", "disable");
+        connection = DriverManager.getConnection("jdbc:postgresql://"
+                + Addresses.forJdbcUrl(Addresses.agentAddress(pg.listen())) + ":" + pg.port() + "/postgres", props);
+        return connection;
+    }
+
+    void reloadConf() throws SQLException, IOException {
+        try (Statement st = get().createStatement()) {
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+}
