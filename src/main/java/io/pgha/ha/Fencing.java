@@ -49,7 +49,7 @@ final class Fencing implements AutoCloseable {
     }
 
     private void fenceIfNeeded() {
-        PgStatus quick = quickStatus(pg.postmaster().isPresent());
+        PgStatus quick = quickStatus(pg.postmasterPid().isPresent());
         if (Decider.mustFence(store.health(), Decider.mayAcceptWrites(quick), System.nanoTime(), settings)) {
             log.warn("FENCING: the store has been unreachable too long; stopping PostgreSQL before the lease can expire");
             try {
@@ -66,13 +66,13 @@ final class Fencing implements AutoCloseable {
      */
     private void checkInWithWatchdog() {
         try {
-            var postmaster = pg.postmaster();
+            var postmaster = pg.postmasterPid();
             if (postmaster.isEmpty() || !Decider.mayAcceptWrites(quickStatus(true))) {
                 watchdog.disarm();
                 return;
             }
             if (Decider.mayCheckInWithWatchdog(store.health(), System.nanoTime(), settings))
-                watchdog.keepAlive(postmaster.get().pid(), settings.watchdogWait());
+                watchdog.keepAlive(postmaster.getAsLong(), settings.watchdogWait());
         } catch (RuntimeException e) {
             log.warn("watchdog check-in failed: {}", e.toString());
         }
@@ -81,8 +81,7 @@ final class Fencing implements AutoCloseable {
     /** Without SQL (which may hang when things break): running, and configured as a standby or not. */
     private PgStatus quickStatus(boolean running) {
         boolean standby = pg.isStandbyConfigured();
-        return new PgStatus(true, running, false, standby, 0, 0, false, null, 0, standby, java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), 0);
+        return PgStatus.builder().hasData(true).running(running).inRecovery(standby).standbySignal(standby).build();
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.pgha.dcs.StoreException;
 import io.pgha.dcs.StoreHealth;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
-import io.pgha.postgres.Processes;
 import io.pgha.postgres.Watchdog;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +39,6 @@ public final class HaLoop implements AutoCloseable {
     private volatile long lastLoopAtNanos = System.nanoTime();
     private volatile NodeState state;
     private LoopMemory memory = LoopMemory.START;
-    private ProcessHandle watchedPostmaster;
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this(me, pg, store, settings, Watchdog.NONE);
@@ -95,7 +93,7 @@ public final class HaLoop implements AutoCloseable {
         lastLoopAtNanos = System.nanoTime();
         long startedWall = System.currentTimeMillis();
         PgStatus status = pg.observe();
-        watchPostmaster();
+        pg.watchPostmaster(this::wakeUp);
         StoreHealth health = store.health();
         ClusterSnapshot view = readCluster(health);
         long now = System.nanoTime();
@@ -135,23 +133,6 @@ public final class HaLoop implements AutoCloseable {
         } catch (StoreException e) {
             log.warn("{}", e.getMessage());
             return null;
-        }
-    }
-
-    /** Wakes the loop within ~100 ms of the postmaster's death (onExit waits for the zombie to be reaped). */
-    private void watchPostmaster() {
-        ProcessHandle h = pg.postmaster().orElse(null);
-        if (h != null && !h.equals(watchedPostmaster)) {
-            watchedPostmaster = h;
-            Thread.ofVirtual().name("postmaster-watch").start(() -> {
-                try {
-                    while (running && Processes.isRunning(h)) Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                log.warn("PostgreSQL (pid {}) exited", h.pid());
-                wakeUp();
-            });
         }
     }
 

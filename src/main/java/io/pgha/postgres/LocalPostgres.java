@@ -3,7 +3,6 @@ package io.pgha.postgres;
 import io.pgha.config.NodeConfig;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -52,11 +51,6 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     @Override
     public synchronized PgStatus observe() {
         return observer.observe();
-    }
-
-    @Override
-    public Optional<ProcessHandle> postmaster() {
-        return dir.postmaster();
     }
 
     @Override

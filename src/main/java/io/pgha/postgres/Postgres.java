@@ -2,7 +2,6 @@ package io.pgha.postgres;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The local PostgreSQL server, as the HA loop drives it. */
@@ -40,9 +39,6 @@ public interface Postgres {
 
     /** Primary: one physical slot per member, slots of removed members dropped, pg_hba for members' addresses. */
     void reconcileMembers(Map<String, String> memberAddresses) throws PostgresException;
-
-    /** The postmaster process, when one runs, so its exit can wake the HA loop. */
-    Optional<ProcessHandle> postmaster();
 
     /** The running postmaster's pid (for the watchdog), empty when none runs. */
     OptionalLong postmasterPid();
