@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
 
 /** How a CLI command finds the cluster's store: a node's config, or a connect string and a name. */
 public final class StoreOptions {
-    @Option(names = {"-c", "--config"}, description = "a node's YAML config (gives the cluster, the store and the HA settings)")
+    @Option(names = {"-c", "--config"}, paramLabel = "NODE.yaml", description = "a node's YAML config (gives the cluster, the store and the HA settings)")
     Path config;
 
-    @Option(names = "--dcs", description = "ZooKeeper connect string host:port[,host:port...] (instead of -c)")
+    @Option(names = "--dcs", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper connect string host:port[,host:port...] (instead of -c)")
     String dcs;
 
-    @Option(names = "--cluster", description = "cluster name (with --dcs)")
+    @Option(names = "--cluster", paramLabel = "NAME", description = "cluster name (with --dcs)")
     String cluster;
 
     String clusterName() throws ConfigException {
