@@ -1,4 +1,5 @@
-# Sourced by ./pgha and ./test: sets JAVA to a JDK >= 21 (JAVA_HOME first, then /usr/lib/jvm, then PATH).
+# Sourced by ./pgha and ./test: sets JAVA to a JDK >= 21 (JAVA_HOME first, then /usr/lib/jvm, then PATH),
+# and says how to run Maven on it without Maven's own noise.
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
 
 find_java() {
@@ -21,5 +22,14 @@ find_java() {
     return 3
   fi
   JAVA="$best"
+  JAVA_MAJOR_FOUND=$best_v
   JAVA_HOME_FOUND="$(dirname "$(dirname "$(readlink -f "$best")")")"
+}
+
+# MAVEN_OPTS for Maven on the JDK found: Maven's guava warns about sun.misc.Unsafe on JDK 24+, and Maven 3.8's
+# jansi prints colour resets even in batch mode; neither says anything about pgha.
+maven_opts() {
+  local opts="-Djansi.noreset=true"
+  [ "${JAVA_MAJOR_FOUND:-0}" -ge 24 ] && opts="--sun-misc-unsafe-memory-access=allow $opts"
+  echo "${MAVEN_OPTS:+$MAVEN_OPTS }$opts"
 }

@@ -18,8 +18,10 @@ import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-@Command(name = "pgha", mixinStandardHelpOptions = true, version = "pgha 0.1.0",
+// INHERIT: every subcommand answers -h/--help and -V/--version too
+@Command(name = "pgha", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "pgha 0.1.0",
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
@@ -31,21 +33,23 @@ public final class Main {
             System.setProperty("pgha.log.target", "System.err");
             System.setProperty("pgha.log.level", "WARN");
         }
+        int code = commandLine().execute(args);
+        if (code != 0 || args.length == 0 || !args[0].equals("agent")) System.exit(code);
+    }
+
+    /** The whole command line, with the error reporting the commands rely on (exit 2: fix the command line). */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            var err = line.getErr();
             if (e instanceof ConfigException ce) {
-                System.err.println("pgha: configuration refused:");
-                ce.problems().forEach(p -> System.err.println("  - " + p));
+                err.println("pgha: configuration refused:");
+                ce.problems().forEach(p -> err.println("  - " + p));
                 return 2;
             }
-            if (e instanceof UsageError) {
-                System.err.println("pgha: " + e.getMessage());
-                return 2;
-            }
-            System.err.println("pgha: " + e.getMessage());
-            return 1;
+            err.println("pgha: " + e.getMessage());
+            return e instanceof UsageError ? 2 : 1;
         });
-        int code = cl.execute(args);
-        if (code != 0 || args.length == 0 || !args[0].equals("agent")) System.exit(code);
+        return cl;
     }
 }

@@ -1,6 +1,7 @@
 package io.pgha.cli;
 
 import io.pgha.demo.LocalCluster;
+import io.pgha.ha.ClusterReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         String me = System.getProperty("pgha.launcher", "pgha");
         System.out.printf("%nready in %.1f s: one primary and two streaming standbys%n%n", secs);
-        System.out.print(io.pgha.ha.ClusterReport.of("demo", cluster.snapshot()).table());
+        System.out.print(ClusterTable.render(ClusterReport.of("demo", cluster.snapshot())));
         System.out.println();
         System.out.println("connect through pgha's proxy (every node forwards to the primary):");
         System.out.println("  PGPASSFILE=" + base.resolve("pgpass") + " psql '" + cluster.proxyUrl() + "'");

@@ -2,7 +2,7 @@ package io.pgha.cli;
 
 import io.pgha.config.ConfigLoader;
 import io.pgha.config.ConfigValidator;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ public final class EditConfigCommand implements Callable<Integer> {
         for (String name : new ArrayList<>(changes.keySet())) check(name, known, problems);
         for (String name : unset) check(name, known, problems);
         if (!problems.isEmpty()) throw new UsageError(String.join("\n  ", problems));
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             TreeMap<String, String> params = new TreeMap<>(s.snapshot().parameters());
             params.putAll(changes);
             unset.forEach(params::remove);

@@ -1,10 +1,5 @@
 package io.pgha.cli;
 
-import io.pgha.admin.ClusterAdmin;
-import io.pgha.config.ConfigLoader;
-import io.pgha.config.HaSettings;
-import io.pgha.dcs.ZookeeperStore;
-import io.pgha.admin.Outcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,14 +22,7 @@ public final class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HaSettings settings = store.config != null ? ConfigLoader.load(store.config).ha() : HaSettings.defaults();
-        try (ZookeeperStore s = store.connect()) {
-            Outcome r = new ClusterAdmin(s, settings).failover(candidate, force);
-            if (!r.succeeded()) {
-                System.err.println("pgha: " + r.message());
-                return 1;
-            }
-            System.out.println(r.message());
+        return AdminRequests.run(store, admin -> admin.failover(candidate, force), s -> {
             boolean promoted = Polling.until(timeout, 100, () -> {
                 var c = s.snapshot();
                 return c.leader() != null && c.leader().holder().equals(candidate) && c.failover() == null;
@@ -45,6 +33,6 @@ public final class FailoverCommand implements Callable<Integer> {
             }
             System.err.println("pgha: " + candidate + " did not become the primary within " + timeout + " s; see its agent's log");
             return 1;
-        }
+        });
     }
 }

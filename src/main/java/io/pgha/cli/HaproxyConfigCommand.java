@@ -2,7 +2,7 @@ package io.pgha.cli;
 
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import io.pgha.routing.HaproxyConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ public final class HaproxyConfigCommand implements Callable<Integer> {
         if (readWritePort == readOnlyPort) throw new UsageError("--read-write-port and --read-only-port must differ");
         for (int p : new int[] {readWritePort, readOnlyPort})
             if (p < 1 || p > 65535) throw new UsageError(p + " is not a TCP port (1-65535)");
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             ClusterSnapshot c = s.snapshot();
             List<HaproxyConfig.Node> nodes = new ArrayList<>();
             for (Member m : c.members().values()) nodes.add(HaproxyConfig.Node.of(m));

@@ -1,7 +1,7 @@
 package io.pgha.cli;
 
 import io.pgha.dcs.HistoryEntry;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import io.pgha.postgres.Lsn;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -15,7 +15,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             System.out.printf("%-4s %-12s %-24s %-10s %s%n", "TL", "LSN", "Time", "Member", "Reason");
             for (HistoryEntry e : s.history()) {
                 System.out.printf("%-4d %-12s %-24s %-10s %s%n", e.timeline(), Lsn.format(e.lsn()),

@@ -3,7 +3,7 @@ package io.pgha.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import io.pgha.ha.ClusterReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +26,9 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!output.equals("table") && !output.equals("json"))
             throw new UsageError("-o must be table or json, not '" + output + "'");
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             ClusterReport report = ClusterReport.of(store.clusterName(), s.snapshot());
-            System.out.print(output.equals("json") ? JSON.writeValueAsString(report) + "\n" : report.table());
+            System.out.print(output.equals("json") ? JSON.writeValueAsString(report) + "\n" : ClusterTable.render(report));
         }
         return 0;
     }

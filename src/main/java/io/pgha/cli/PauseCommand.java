@@ -1,6 +1,6 @@
 package io.pgha.cli;
 
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +13,7 @@ public final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             s.setPaused(true);
             System.out.println("cluster " + store.clusterName() + " paused: automatic failover is off until pgha resume");
         }

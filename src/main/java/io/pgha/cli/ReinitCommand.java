@@ -1,9 +1,5 @@
 package io.pgha.cli;
 
-import io.pgha.admin.ClusterAdmin;
-import io.pgha.config.HaSettings;
-import io.pgha.dcs.ZookeeperStore;
-import io.pgha.admin.Outcome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,14 +16,6 @@ public final class ReinitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ZookeeperStore s = store.connect()) {
-            Outcome r = new ClusterAdmin(s, HaSettings.defaults()).reinitialize(member);
-            if (!r.succeeded()) {
-                System.err.println("pgha: " + r.message());
-                return 1;
-            }
-            System.out.println(r.message());
-        }
-        return 0;
+        return AdminRequests.run(store, admin -> admin.reinitialize(member));
     }
 }

@@ -1,7 +1,7 @@
 package io.pgha.cli;
 
 import io.pgha.dcs.ClusterSnapshot;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +18,7 @@ public final class RemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             ClusterSnapshot snap = s.snapshot();
             if (!snap.members().containsKey(member))
                 throw new UsageError("no member '" + member + "' in cluster " + store.clusterName()

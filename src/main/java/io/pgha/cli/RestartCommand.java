@@ -1,12 +1,10 @@
 package io.pgha.cli;
 
 import io.pgha.admin.ClusterAdmin;
-import io.pgha.config.ConfigLoader;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
-import io.pgha.dcs.ZookeeperStore;
-import io.pgha.admin.Outcome;
+import io.pgha.dcs.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,8 +30,8 @@ public final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HaSettings settings = store.config != null ? ConfigLoader.load(store.config).ha() : HaSettings.defaults();
-        try (ZookeeperStore s = store.connect()) {
+        HaSettings settings = store.haSettings();
+        try (Store s = store.connect()) {
             ClusterSnapshot c = s.snapshot();
             if (c.leader() == null) throw new UsageError("no member leads the cluster; restart its agents instead");
             if (member != null && !c.members().containsKey(member))
@@ -44,12 +42,7 @@ public final class RestartCommand implements Callable<Integer> {
             if (member == null || member.equals(leader)) order.add(leader);
             for (String name : order) {
                 if (name.equals(leader) && switchover) {
-                    Outcome r = new ClusterAdmin(s, settings).switchover(leader, null, null);
-                    if (!r.succeeded()) {
-                        System.err.println("pgha: " + r.message());
-                        return 1;
-                    }
-                    System.out.println(r.message());
+                    if (!AdminRequests.report(new ClusterAdmin(s, settings).switchover(leader, null, null))) return 1;
                     if (!Polling.until(timeout, 100, () -> s.snapshot().leader() != null && !s.snapshot().leader().holder().equals(leader)
                             && s.snapshot().switchover() == null)) {
                         System.err.println("pgha: the switchover did not finish within " + timeout + " s");

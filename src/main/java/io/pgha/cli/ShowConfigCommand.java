@@ -1,6 +1,6 @@
 package io.pgha.cli;
 
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +12,7 @@ public final class ShowConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ZookeeperStore s = store.connect()) {
+        try (Store s = store.connect()) {
             var params = s.snapshot().parameters();
             System.out.println("postgresql:");
             System.out.println("  parameters:" + (params.isEmpty() ? " {}" : ""));

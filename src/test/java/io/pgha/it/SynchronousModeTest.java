@@ -65,7 +65,7 @@ class SynchronousModeTest {
                 st.execute("CREATE TABLE t (x int)");
                 assertThat(st.executeUpdate("INSERT INTO t VALUES (1)")).isEqualTo(1);
             }
-            assertThat(io.pgha.ha.ClusterReport.of("nonstrict", c.snapshot()).table())
+            assertThat(io.pgha.cli.ClusterTable.render(io.pgha.ha.ClusterReport.of("nonstrict", c.snapshot())))
                     .contains("WARNING: no synchronous standby: commits are acknowledged by node1 alone");
             assertThat(Files.readString(c.agentLog(0))).contains("NO SYNCHRONOUS STANDBY");
         } finally {

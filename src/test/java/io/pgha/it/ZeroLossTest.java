@@ -114,7 +114,7 @@ class ZeroLossTest {
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
             assertThat(st.executeUpdate("INSERT INTO acked VALUES (-1)")).isEqualTo(1);
         }
-        String table = io.pgha.ha.ClusterReport.of("zeroloss", cluster.snapshot()).table();
+        String table = io.pgha.cli.ClusterTable.render(io.pgha.ha.ClusterReport.of("zeroloss", cluster.snapshot()));
         assertThat(table).contains("agent down").contains("sync replica").doesNotContain("WARNING");
         cluster.start(gone);
         await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
