@@ -10,8 +10,11 @@ import io.pgha.dcs.Switchover;
 import io.pgha.ha.SwitchoverCheck;
 import java.time.Instant;
 
-/** Operator requests, checked against the cluster and recorded in the store; the agents carry them out. */
-public final class ClusterAdmin implements AdminActions {
+/**
+ * Operator requests about any member, checked against the cluster and recorded in the store; the agents carry
+ * them out. Shared by the CLI and, through {@link NodeAdmin}, the REST API.
+ */
+public final class ClusterAdmin {
     private final Store store;
     private final HaSettings settings;
 
@@ -20,7 +23,6 @@ public final class ClusterAdmin implements AdminActions {
         this.settings = settings;
     }
 
-    @Override
     public Outcome switchover(String leader, String candidate, Instant at) {
         try {
             ClusterSnapshot c = store.snapshot();
@@ -66,11 +68,6 @@ public final class ClusterAdmin implements AdminActions {
         }
     }
 
-    @Override
-    public Outcome failover(String candidate) {
-        return failover(candidate, false);
-    }
-
     /** Rebuilds a standby from a fresh clone of the leader; its old data directory is moved aside. */
     public Outcome reinitialize(String member) {
         try {
@@ -87,18 +84,22 @@ public final class ClusterAdmin implements AdminActions {
         }
     }
 
-    @Override
-    public Outcome restart() {
-        return Outcome.unavailable("restart through the API is not available yet");
-    }
-
-    @Override
-    public Outcome reload() {
-        return Outcome.unavailable("reload through the API is not available yet");
-    }
-
-    @Override
-    public Outcome reinitialize() {
-        return Outcome.unavailable("reinitialize through the API is not available yet");
+    /**
+     * Restarts PostgreSQL on {@code member} in its current role. Only an agent that sees a leader acts on it, so
+     * without one it is refused rather than left pending.
+     */
+    public Outcome restart(String member) {
+        try {
+            ClusterSnapshot c = store.snapshot();
+            if (!c.members().containsKey(member))
+                return Outcome.invalid("no member named " + member + "; members: " + String.join(", ", c.members().keySet()));
+            if (c.leader() == null) return Outcome.refused("no member leads the cluster: restart the agents instead");
+            if (!c.isAlive(member)) return Outcome.refused(member + ": its agent is down, nobody would restart PostgreSQL");
+            if (c.restart().contains(member)) return Outcome.accepted("a restart of PostgreSQL on " + member + " is already pending");
+            store.requestRestart(member, true);
+            return Outcome.accepted(member + " will restart PostgreSQL");
+        } catch (StoreException e) {
+            return Outcome.unavailable(e.getMessage());
+        }
     }
 }

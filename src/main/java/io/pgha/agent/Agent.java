@@ -1,6 +1,7 @@
 package io.pgha.agent;
 
 import io.pgha.admin.ClusterAdmin;
+import io.pgha.admin.NodeAdmin;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreException;
@@ -39,7 +40,7 @@ public final class Agent {
         pg.dataDirectory().prepare(false);
         ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
-        Routing routing = new Routing(config, loop::state, new ClusterAdmin(store, config.ha()));
+        Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name()));
         routing.start();
         loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);

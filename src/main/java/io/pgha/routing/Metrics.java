@@ -1,0 +1,75 @@
+package io.pgha.routing;
+
+import io.pgha.config.HaSettings;
+import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.Member;
+import io.pgha.ha.NodeState;
+import io.pgha.postgres.Lsn;
+import io.pgha.postgres.PgStatus;
+import java.math.BigDecimal;
+
+/** Prometheus text format 0.0.4; every sample carries Patroni's {@code scope} and {@code name} labels. */
+final class Metrics {
+    private final StringBuilder out = new StringBuilder();
+    private final String labels;
+
+    private Metrics(NodeState s) {
+        labels = "scope=\"" + escape(s.cluster()) + "\",name=\"" + escape(s.name()) + "\"";
+    }
+
+    static String render(NodeState s) {
+        Metrics m = new Metrics(s);
+        PgStatus pg = Health.pg(s);
+        ClusterSnapshot v = s.view();
+        HaSettings h = Health.settings(s);
+        m.gauge("pgha_primary", "1 when this node holds the lease and runs the writable primary (/primary answers 200).",
+                Health.primary(s) ? 1 : 0);
+        m.gauge("pgha_replica", "1 when this node is a replica streaming from the leader (/replica answers 200).",
+                Health.replica(s, Long.MAX_VALUE) ? 1 : 0);
+        m.gauge("pgha_postgres_running", "1 when PostgreSQL runs and accepts connections.", Health.running(s) ? 1 : 0);
+        m.gauge("pgha_store_connected", "1 when the agent's connection to the store was up at its latest loop.",
+                s.storeConnected() ? 1 : 0);
+        m.gauge("pgha_timeline", "PostgreSQL's current timeline (0 when unknown).", pg.timeline());
+        m.gauge("pgha_xlog_location_bytes",
+                "Primary: current WAL write position; standby: the further of received and replayed, in bytes.",
+                Long.toUnsignedString(pg.lsn()));
+        Member leader = Health.leader(s);
+        m.header("pgha_replication_lag_bytes", "gauge", "Bytes of WAL this replica trails the leader's published position.");
+        if (pg.running() && pg.inRecovery() && leader != null && !leader.name().equals(s.name()))
+            m.sample("pgha_replication_lag_bytes", "", Long.toUnsignedString(Lsn.lag(leader.lsn(), pg.lsn())));
+        m.header("pgha_lease_holder", "gauge", "1 for the member that holds the leader lease, as this node sees it.");
+        if (v != null && v.leader() != null)
+            m.sample("pgha_lease_holder", ",member=\"" + escape(v.leader().holder()) + "\"", 1);
+        m.gauge("pgha_loop_duration_seconds", "How long the latest HA loop iteration took.",
+                BigDecimal.valueOf(s.loopMillis()).movePointLeft(3).toPlainString());
+        m.header("pgha_failovers_total", "counter", "Promotions this agent performed since it started.");
+        m.sample("pgha_failovers_total", "", s.failovers());
+        int sync = v == null || v.sync() == null ? 0 : v.sync().members().size();
+        m.gauge("pgha_synchronous_standbys", "Members of the synchronous set the leader recorded.", sync);
+        m.gauge("pgha_running_without_synchronous_standby",
+                "1 when synchronous mode is on but the recorded synchronous set is empty: commits are not protected.",
+                h.synchronous() && sync == 0 ? 1 : 0);
+        m.gauge("pgha_replication_slots", "Physical replication slots on this node's PostgreSQL.",
+                pg.slots() == null ? 0 : pg.slots().size());
+        return m.out.toString();
+    }
+
+    private void gauge(String name, String help, Object value) {
+        header(name, "gauge", help);
+        sample(name, "", value);
+    }
+
+    private void header(String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, String extraLabels, Object value) {
+        out.append(name).append('{').append(labels).append(extraLabels).append("} ").append(value).append('\n');
+    }
+
+    private static String escape(String value) {
+        if (value == null) return "";
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}
