@@ -4,23 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
+import io.pgha.dcs.FailoverRequest;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreHealth;
+import io.pgha.dcs.SyncState;
+import io.pgha.dcs.Switchover;
+import io.pgha.ha.Decision.AbandonSwitchover;
+import io.pgha.ha.Decision.AcquireLease;
+import io.pgha.ha.Decision.Bootstrap;
+import io.pgha.ha.Decision.Clone;
+import io.pgha.ha.Decision.Detach;
+import io.pgha.ha.Decision.Fence;
+import io.pgha.ha.Decision.Follow;
+import io.pgha.ha.Decision.HandOver;
+import io.pgha.ha.Decision.Lead;
+import io.pgha.ha.Decision.Promote;
+import io.pgha.ha.Decision.Reinit;
+import io.pgha.ha.Decision.ReleaseLease;
+import io.pgha.ha.Decision.Restart;
+import io.pgha.ha.Decision.Rewind;
+import io.pgha.ha.Decision.StartPrimary;
+import io.pgha.ha.Decision.StartStandby;
+import io.pgha.ha.Decision.Wait;
 import io.pgha.postgres.PgStatus;
+import io.pgha.postgres.Upstream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every HA rule as a row: (this node, the cluster) in, (action, reason) out. */
+/**
+ * Every HA rule as a row: a situation in words, (this node, the cluster) in, the decision and a fragment of
+ * its reason out. The reason names the rule that fired: many rules end in Wait, and only the reason tells them apart.
+ */
 class DeciderTest {
     static final HaSettings S = HaSettings.defaults();
     static final long NOW = 1_000_000_000_000L;
     static final long MS = 1_000_000L;
     static final long WALL = 1_800_000_000_000L;
+    /** Well past the switchover timeout (a clean stop plus two lease expiries). */
+    static final long LONG_AGO = WALL - 120_000;
 
     // ---- local PostgreSQL states
     static final PgStatus NO_DATA = PgStatus.noData();
@@ -30,6 +60,7 @@ class DeciderTest {
     static final PgStatus STOPPED_PRIMARY = pg(false, false, false, false, 0, false);
     static final PgStatus STOPPED_STANDBY = pg(false, false, true, false, 0, true);
     static final PgStatus STARTING_PRIMARY = pg(true, false, false, false, 0, false);
+    static final PgStatus STARTING_STANDBY = pg(true, false, true, false, 0, true);
 
     static PgStatus pg(boolean running, boolean accepting, boolean recovery, boolean streaming, long lsn, boolean signal) {
         return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of(), List.of(), List.of(), 0);
@@ -37,6 +68,13 @@ class DeciderTest {
 
     static PgStatus standbyAt(long lsn) {
         return pg(true, true, true, false, lsn, true);
+    }
+
+    // ---- the store connection
+    static final StoreHealth SESSION_LOST = new StoreHealth(false, true, NOW);
+
+    static StoreHealth silentFor(long ms) {
+        return new StoreHealth(false, false, NOW - ms * MS);
     }
 
     // ---- observations
@@ -68,10 +106,10 @@ class DeciderTest {
         Lease last;
         final Map<String, Member> members = new HashMap<>();
         final Set<String> alive = new TreeSet<>();
-        io.pgha.dcs.SyncState sync;
-        io.pgha.dcs.Switchover switchover;
+        SyncState sync;
+        Switchover switchover;
         boolean paused;
-        io.pgha.dcs.FailoverRequest failover;
+        FailoverRequest failover;
         Set<String> reinit = Set.of();
         Set<String> restart = Set.of();
 
@@ -81,18 +119,28 @@ class DeciderTest {
         }
 
         View switchover(String leader, String candidate, long shutdownLsn, long requestedAt) {
-            switchover = new io.pgha.dcs.Switchover(leader, candidate, 0, requestedAt, shutdownLsn);
+            switchover = new Switchover(leader, candidate, 0, requestedAt, shutdownLsn);
+            return this;
+        }
+
+        View failover(String candidate, long requestedAt) {
+            failover = new FailoverRequest(candidate, requestedAt);
             return this;
         }
 
         View sync(String leader, int quorum, String... members) {
-            sync = new io.pgha.dcs.SyncState(leader, List.of(members), quorum);
+            sync = new SyncState(leader, List.of(members), quorum);
             return this;
         }
 
         View leader(String name, long token) {
-            leader = new Lease(name, token);
-            last = leader;
+            return lease(new Lease(name, token));
+        }
+
+        /** The lease as held through the store session {@code owner} (a node's current session is 0 here). */
+        View lease(Lease l) {
+            leader = l;
+            last = l;
             return this;
         }
 
@@ -102,9 +150,17 @@ class DeciderTest {
         }
 
         View member(String name, String role, String state, long lsn, long lostToken, List<String> slots) {
-            members.put(name, new Member(name, "127.0.0.1", 5432, "http://x", role, state, 1, lsn, false, lostToken,
-                    slots, null, 0));
-            alive.add(name);
+            return with(new Member(name, "127.0.0.1", 5432, "http://x", role, state, 1, lsn, false, lostToken, slots, null, 0));
+        }
+
+        /** A standby that reported {@code lsn} after the lease with {@code lostToken} vanished. */
+        View standby(String name, long lsn, long lostToken) {
+            return member(name, "replica", "in archive recovery", lsn, lostToken, List.of());
+        }
+
+        View with(Member m) {
+            members.put(m.name(), m);
+            alive.add(m.name());
             return this;
         }
 
@@ -119,6 +175,16 @@ class DeciderTest {
             return this;
         }
 
+        View reinit(String... names) {
+            reinit = Set.of(names);
+            return this;
+        }
+
+        View restart(String... names) {
+            restart = Set.of(names);
+            return this;
+        }
+
         ClusterSnapshot build() {
             return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
                     failover, reinit, Map.of(), restart);
@@ -129,37 +195,101 @@ class DeciderTest {
         return new View();
     }
 
-    static Decision decide(Obs o, View v) {
-        return Decider.decide(o.build(), v == null ? null : v.build(), S);
+    /** {@code name} holds the lease and runs as a healthy primary. */
+    static View ledBy(String name) {
+        return cluster().leader(name, 2).member(name, "leader", "running", 100, 0, List.of());
+    }
+
+    static Member standbyWithPriority(String name, long lsn, int priority) {
+        return new Member(name, "h", 1, "u", "replica", "in archive recovery", 1, lsn, false, 7, List.of(), null, 0, false, priority);
+    }
+
+    // ---- rows
+
+    /** One rule: the situation in words, this node, the cluster (null: not read yet), and what must be decided. */
+    record Row(String situation, Obs obs, View view, Class<? extends Decision> kind, String reason, Consumer<Decision> check) {
+        Row {
+            if (reason == null || reason.isBlank()) throw new IllegalArgumentException(situation + ": a row names its rule's reason");
+        }
+
+        void verify() {
+            Decision d = Decider.decide(obs.build(), view == null ? null : view.build(), S);
+            // the situation in every message: surefire's XML names a row only by its index
+            assertThat(d).as(situation).isInstanceOf(kind);
+            assertThat(d.reason()).as("%s: the reason of %s", situation, d).contains(reason);
+            check.accept(d);
+        }
+
+        /** The decision names {@code name} as the upstream (null: no upstream, recovery only or a primary). */
+        Row upstream(String name) {
+            return and(d -> assertThat(upstreamOf(d)).as("%s: upstream of %s", situation, d).isEqualTo(name));
+        }
+
+        Row noUpstream() {
+            return upstream(null);
+        }
+
+        Row candidate(String name) {
+            return and(d -> assertThat(((HandOver) d).candidate()).as(situation).isEqualTo(name));
+        }
+
+        private Row and(Consumer<Decision> more) {
+            return new Row(situation, obs, view, kind, reason, check.andThen(more));
+        }
+
+        @Override
+        public String toString() {
+            return situation;
+        }
+    }
+
+    static Row row(String situation, Obs obs, View view, Class<? extends Decision> kind, String reason) {
+        return new Row(situation, obs, view, kind, reason, d -> {});
+    }
+
+    static String upstreamOf(Decision d) {
+        Upstream u = switch (d) {
+            case Clone c -> c.leader();
+            case Follow f -> f.leader();
+            case Rewind r -> r.leader();
+            case Reinit r -> r.leader();
+            case Restart r -> r.leader();
+            case StartStandby s -> s.leader();
+            default -> throw new AssertionError(d + " names no upstream");
+        };
+        return u == null ? null : u.name();
+    }
+
+    static Stream<Row> allRows() {
+        return Stream.of(storeAndFencingRows(), emptyDataDirectoryRows(), leaseHolderRows(), followingALeaderRows(),
+                electionRows(), synchronousQuorumRows(), plannedSwitchoverRows(), maintenanceModeRows(),
+                manualFailoverRows(), operatorOrderRows()).flatMap(s -> s);
     }
 
     // ================================================================ store connection and fencing
 
-    @Test
-    void primaryFencesOnceTheStoreHasNotAnsweredForTheTtlLessTheMargin() {
+    static Stream<Row> storeAndFencingRows() {
         long budget = S.fenceAfterLastContact().toMillis();
-        var early = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - (budget - 1) * MS));
-        var late = node("a", PRIMARY).store(new StoreHealth(false, false, NOW - budget * MS));
-        assertThat(decide(early, cluster())).isInstanceOf(Decision.Wait.class);
-        assertThat(decide(late, cluster())).isInstanceOf(Decision.Fence.class);
+        return Stream.of(
+                row("a primary keeps running while the store has been silent for less than the ttl less the margin",
+                        node("a", PRIMARY).store(silentFor(budget - 1)), cluster(), Wait.class, "the store is unreachable"),
+                row("a primary fences once the store has been silent for the ttl less the margin",
+                        node("a", PRIMARY).store(silentFor(budget)), cluster(), Fence.class, "lost the store connection"),
+                row("a primary fences at once when its session is lost",
+                        node("a", PRIMARY).store(SESSION_LOST), cluster(), Fence.class, "lost the store connection"),
+                row("a starting former primary is also fenced without the store",
+                        node("a", STARTING_PRIMARY).store(SESSION_LOST), cluster(), Fence.class, "lost the store connection"),
+                row("a standby waits without the store, however long",
+                        node("b", STANDBY_STREAMING).store(new StoreHealth(false, true, NOW - 60_000 * MS)), cluster(),
+                        Wait.class, "the store is unreachable"),
+                row("a node that has not read the cluster yet waits",
+                        node("a", PRIMARY), null, Wait.class, "no view of the cluster yet"));
     }
 
-    @Test
-    void primaryFencesAtOnceWhenItsSessionIsLost() {
-        var o = node("a", PRIMARY).store(new StoreHealth(false, true, NOW));
-        assertThat(decide(o, cluster())).isInstanceOf(Decision.Fence.class);
-    }
-
-    @Test
-    void aStartingFormerPrimaryIsAlsoFencedWithoutTheStore() {
-        var o = node("a", STARTING_PRIMARY).store(new StoreHealth(false, true, NOW));
-        assertThat(decide(o, cluster())).isInstanceOf(Decision.Fence.class);
-    }
-
-    @Test
-    void standbyWaitsWithoutTheStore() {
-        var o = node("b", STANDBY_STREAMING).store(new StoreHealth(false, true, NOW - 60_000 * MS));
-        assertThat(decide(o, cluster())).isInstanceOf(Decision.Wait.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storeAndFencingRows")
+    void storeAndFencing(Row row) {
+        row.verify();
     }
 
     @Test
@@ -181,250 +311,213 @@ class DeciderTest {
 
     // ================================================================ empty data directory
 
-    @Test
-    void emptyNodeBootstrapsAnUninitializedCluster() {
-        assertThat(decide(node("a", NO_DATA), cluster().uninitialized(null))).isInstanceOf(Decision.Bootstrap.class);
+    static Stream<Row> emptyDataDirectoryRows() {
+        return Stream.of(
+                row("an empty node bootstraps an uninitialized cluster nobody claimed",
+                        node("a", NO_DATA), cluster().uninitialized(null), Bootstrap.class, "this node bootstraps it"),
+                row("an empty node that claimed the bootstrap goes on bootstrapping",
+                        node("a", NO_DATA), cluster().uninitialized("a"), Bootstrap.class, "this node bootstraps it"),
+                row("an empty node waits while another bootstraps",
+                        node("a", NO_DATA), cluster().uninitialized("b"), Wait.class, "b is bootstrapping the cluster"),
+                row("an empty node without a leader waits",
+                        node("b", NO_DATA), cluster(), Wait.class, "no leader to clone from yet"),
+                row("an empty node holding the lease gives it up",
+                        node("a", NO_DATA), cluster().leader("a", 1), ReleaseLease.class, "holds the lease but has no data"),
+                row("an empty node waits for a leader that has published nothing",
+                        node("b", NO_DATA), cluster().leader("a", 1), Wait.class, "leader a has published nothing yet"),
+                row("an empty node waits for its slot before cloning",
+                        node("b", NO_DATA), cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("c")),
+                        Wait.class, "waiting for leader a to create this node's replication slot"),
+                row("an empty node clones the leader once its slot exists",
+                        node("b", NO_DATA), cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("b")),
+                        Clone.class, "no data: cloning the leader a").upstream("a"));
     }
 
-    @Test
-    void emptyNodeWaitsWhileAnotherBootstraps() {
-        Decision d = decide(node("a", NO_DATA), cluster().uninitialized("b"));
-        assertThat(d).isInstanceOf(Decision.Wait.class);
-        assertThat(d.reason()).contains("b is bootstrapping");
-    }
-
-    @Test
-    void emptyNodeWaitsForItsSlotBeforeCloning() {
-        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("c"));
-        Decision d = decide(node("b", NO_DATA), v);
-        assertThat(d).isInstanceOf(Decision.Wait.class);
-        assertThat(d.reason()).contains("replication slot");
-    }
-
-    @Test
-    void emptyNodeClonesTheLeaderOnceItsSlotExists() {
-        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of("b"));
-        Decision d = decide(node("b", NO_DATA), v);
-        assertThat(d).isInstanceOf(Decision.Clone.class);
-        assertThat(((Decision.Clone) d).leader().name()).isEqualTo("a");
-    }
-
-    @Test
-    void emptyNodeWithoutLeaderWaits() {
-        assertThat(decide(node("b", NO_DATA), cluster())).isInstanceOf(Decision.Wait.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emptyDataDirectoryRows")
+    void emptyDataDirectory(Row row) {
+        row.verify();
     }
 
     // ================================================================ holding the lease
 
-    @Test
-    void leaseHolderRunningAsPrimaryLeads() {
-        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.Lead.class);
-    }
-
-    @Test
-    void leaseHolderRunningAsStandbyPromotes() {
-        View v = cluster().leader("a", 1).member("a", "replica", "streaming", 100, 0, List.of());
-        assertThat(decide(node("a", STANDBY_NOT_STREAMING), v)).isInstanceOf(Decision.Promote.class);
-    }
-
-    @Test
-    void leaseHolderRestartsACrashedPrimaryInPlace() {
-        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(100), v)).isInstanceOf(Decision.StartPrimary.class);
-    }
-
-    @Test
-    void leaseHolderGivesTheLeaseUpWhenPostgresStaysDown() {
-        View v = cluster().leader("a", 1).member("a", "leader", "running", 100, 0, List.of());
+    static Stream<Row> leaseHolderRows() {
         long limit = S.postgresRestartTimeout().toMillis();
-        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(limit), v)).isInstanceOf(Decision.ReleaseLease.class);
-        assertThat(decide(node("a", STARTING_PRIMARY).pgDownFor(limit), v)).isInstanceOf(Decision.ReleaseLease.class);
-        assertThat(decide(node("a", STARTING_PRIMARY).pgDownFor(limit - 1), v)).isInstanceOf(Decision.Wait.class);
+        return Stream.of(
+                row("the lease holder running as primary leads",
+                        node("a", PRIMARY), ledBy("a"), Lead.class, "healthy primary holding the lease"),
+                row("the lease holder running as a standby promotes",
+                        node("a", STANDBY_NOT_STREAMING), cluster().leader("a", 1).member("a", "replica", "streaming", 100, 0, List.of()),
+                        Promote.class, "holding the lease as a standby: promoting"),
+                row("the lease holder restarts a crashed primary in place",
+                        node("a", STOPPED_PRIMARY).pgDownFor(100), ledBy("a"), StartPrimary.class, "PostgreSQL is down on the primary: restarting it in place"),
+                row("the lease holder starts a stopped standby to promote it",
+                        node("a", STOPPED_STANDBY).pgDownFor(100), ledBy("a"), StartStandby.class, "holding the lease: starting PostgreSQL to promote it")
+                        .noUpstream(),
+                row("the lease holder gives the lease up when PostgreSQL stays down",
+                        node("a", STOPPED_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
+                row("the lease holder gives the lease up when PostgreSQL stays starting",
+                        node("a", STARTING_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
+                row("the lease holder waits for a starting PostgreSQL until the restart timeout",
+                        node("a", STARTING_PRIMARY).pgDownFor(limit - 1), ledBy("a"), Wait.class, "PostgreSQL is starting"),
+                row("a lease left by this node's previous store session is taken over, not trusted",
+                        node("a", STOPPED_PRIMARY), cluster().lease(new Lease("a", 7, 42)).member("a", "leader", "running", 100, 0, List.of()),
+                        AcquireLease.class, "still belongs to its previous store session"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("leaseHolderRows")
+    void leaseHolder(Row row) {
+        row.verify();
     }
 
     // ================================================================ another node leads
 
-    @Test
-    void aPrimaryThatDoesNotHoldTheLeaseIsFenced() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        Decision d = decide(node("a", PRIMARY), v);
-        assertThat(d).isInstanceOf(Decision.Fence.class);
-        assertThat(d.reason()).contains("b holds the lease");
-    }
-
-    @Test
-    void standbyFollowsANewLeader() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        Decision d = decide(node("c", STANDBY_STREAMING).following("a"), v);
-        assertThat(d).isInstanceOf(Decision.Follow.class);
-        assertThat(((Decision.Follow) d).leader().name()).isEqualTo("b");
-    }
-
-    @Test
-    void standbyStreamingFromTheLeaderWaits() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("c", STANDBY_STREAMING).following("b"), v)).isInstanceOf(Decision.Wait.class);
-    }
-
-    @Test
-    void standbyNotStreamingForTooLongIsRewound() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
+    static Stream<Row> followingALeaderRows() {
         long limit = S.standbyStreamTimeout().toMillis();
-        assertThat(decide(node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit - 1), v))
-                .isInstanceOf(Decision.Wait.class);
-        assertThat(decide(node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit), v))
-                .isInstanceOf(Decision.Rewind.class);
+        View leaderOnTimeline2 = cluster().leader("b", 2)
+                .with(new Member("b", "h", 1, "u", "leader", "running", 2, 100, false, 0, List.of(), null, 0));
+        return Stream.of(
+                row("a primary that does not hold the lease is fenced",
+                        node("a", PRIMARY), ledBy("b"), Fence.class, "b holds the lease: this node must not accept writes"),
+                row("a starting former primary is fenced while another node leads",
+                        node("a", STARTING_PRIMARY), ledBy("b"), Fence.class, "b holds the lease: this node must not accept writes"),
+                row("a standby waits for a leader that has published nothing",
+                        node("a", STOPPED_STANDBY), cluster().leader("b", 2), Wait.class, "leader b has published nothing yet"),
+                row("a starting standby waits for PostgreSQL",
+                        node("c", STARTING_STANDBY).following("b"), ledBy("b"), Wait.class, "PostgreSQL is starting"),
+                row("a standby follows a new leader",
+                        node("c", STANDBY_STREAMING).following("a"), ledBy("b"), Follow.class, "following the new leader b").upstream("b"),
+                row("a standby streaming from the leader waits",
+                        node("c", STANDBY_STREAMING).following("b"), ledBy("b"), Wait.class, "streaming from b"),
+                row("a standby not streaming waits for its WAL receiver until the stream timeout",
+                        node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit - 1), ledBy("b"),
+                        Wait.class, "waiting for the WAL receiver to stream from b"),
+                row("a standby not streaming for the stream timeout is rewound",
+                        node("c", STANDBY_NOT_STREAMING).following("b").notStreamingFor(limit), ledBy("b"),
+                        Rewind.class, "not streaming from b for " + limit + " ms").upstream("b"),
+                row("a standby streaming on an older timeline than the leader is not healthy, and is rewound",
+                        node("c", STANDBY_STREAMING).following("b").notStreamingFor(limit), leaderOnTimeline2,
+                        Rewind.class, "not streaming from b for " + limit + " ms").upstream("b"),
+                row("a stopped former primary is rewound before it follows",
+                        node("a", STOPPED_PRIMARY), ledBy("b"), Rewind.class, "this node was a primary: rewinding it to follow b").upstream("b"),
+                row("a stopped standby starts following the leader",
+                        node("a", STOPPED_STANDBY), ledBy("b"), StartStandby.class, "starting as a standby of b").upstream("b"),
+                row("a standby that cannot start on the leader's timeline is rewound",
+                        node("a", STOPPED_STANDBY).withStartFailed(), ledBy("b"), Rewind.class, "cannot start as a standby of b").upstream("b"),
+                row("a failed rewind moves the data aside and clones",
+                        node("a", STOPPED_PRIMARY).withRewindFailed(), ledBy("b"), Reinit.class, "pg_rewind cannot bring this node back")
+                        .upstream("b"));
     }
 
-    @Test
-    void aStandbyStreamingOnAnOlderTimelineThanTheLeaderIsNotHealthy() {
-        View v = cluster().leader("b", 2);
-        v.members.put("b", new Member("b", "h", 1, "u", "leader", "running", 2, 100, false, 0, List.of(), null, 0));
-        v.alive.add("b");
-        long limit = S.standbyStreamTimeout().toMillis();
-        assertThat(decide(node("c", STANDBY_STREAMING).following("b").notStreamingFor(limit), v))
-                .as("timeline 1 standby behind a timeline 2 leader").isInstanceOf(Decision.Rewind.class);
-    }
-
-    @Test
-    void stoppedFormerPrimaryIsRewoundBeforeItFollows() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("a", STOPPED_PRIMARY), v)).isInstanceOf(Decision.Rewind.class);
-    }
-
-    @Test
-    void stoppedStandbyStartsFollowingTheLeader() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        Decision d = decide(node("a", STOPPED_STANDBY), v);
-        assertThat(d).isInstanceOf(Decision.StartStandby.class);
-        assertThat(((Decision.StartStandby) d).leader().name()).isEqualTo("b");
-    }
-
-    @Test
-    void failedRewindMovesTheDataAsideAndClones() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("a", STOPPED_PRIMARY).withRewindFailed(), v)).isInstanceOf(Decision.Reinit.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("followingALeaderRows")
+    void followingALeader(Row row) {
+        row.verify();
     }
 
     // ================================================================ nobody leads: the election
 
-    @Test
-    void mostAdvancedStandbyTakesTheLeaseOnceEveryPeerReported() {
-        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 5000, 0, List.of()).dead("a")
-                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
-        assertThat(decide(node("c", standbyAt(5000)).leaderlessFor(10), v)).isInstanceOf(Decision.AcquireLease.class);
-        Decision b = decide(node("b", standbyAt(4000)).leaderlessFor(10), v);
-        assertThat(b).isInstanceOf(Decision.Wait.class);
-        assertThat(b.reason()).contains("c is a better candidate");
-    }
-
-    @Test
-    void equalPositionsGoToTheLowerName() {
-        View v = cluster().lastLeader("a", 7).member("b", "replica", "in archive recovery", 5000, 7, List.of())
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
-        assertThat(decide(node("b", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.Wait.class);
-    }
-
-    @Test
-    void candidateWaitsForAPeerThatHasNotReportedSinceTheLeaseVanished() {
-        View v = cluster().lastLeader("a", 7).member("b", "replica", "streaming", 3000, 0, List.of())
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
-        Decision d = decide(node("c", standbyAt(5000)).leaderlessFor(10), v);
-        assertThat(d).isInstanceOf(Decision.Wait.class);
-        assertThat(d.reason()).contains("waiting for b");
-        long wait = S.failoverWait().toMillis();
-        assertThat(decide(node("c", standbyAt(5000)).leaderlessFor(wait), v)).isInstanceOf(Decision.AcquireLease.class);
-    }
-
-    @Test
-    void deadAndNofailoverPeersDoNotCount() {
-        View v = cluster().lastLeader("a", 7)
-                .member("b", "replica", "in archive recovery", 9000, 0, List.of()).dead("b")
-                .member("c", "replica", "in archive recovery", 1000, 7, List.of());
-        assertThat(decide(node("c", standbyAt(1000)), v)).isInstanceOf(Decision.AcquireLease.class);
-        View w = cluster().lastLeader("a", 7).member("c", "replica", "in archive recovery", 1000, 7, List.of());
-        w.members.put("d", new Member("d", "h", 1, "u", "replica", "in archive recovery", 1, 9000, true, 7, List.of(), null, 0));
-        w.alive.add("d");
-        assertThat(decide(node("c", standbyAt(1000)), w)).isInstanceOf(Decision.AcquireLease.class);
-    }
-
-    @Test
-    void nofailoverNodeNeverTakesTheLease() {
-        View v = cluster().lastLeader("a", 7).member("c", "replica", "in archive recovery", 1000, 7, List.of());
-        assertThat(decide(node("c", standbyAt(1000)).withNofailover(), v)).isInstanceOf(Decision.Wait.class);
-    }
-
-    @Test
-    void standbyTooFarBehindTheLastPrimaryWaits() {
+    static Stream<Row> electionRows() {
         long max = S.maximumLagOnFailover();
-        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 10 * max, 0, List.of()).dead("a")
-                .member("c", "replica", "in archive recovery", max, 7, List.of());
-        Decision d = decide(node("c", standbyAt(max)), v);
-        assertThat(d).isInstanceOf(Decision.Wait.class);
-        assertThat(d.reason()).contains("behind the last primary");
+        View leaderDied = cluster().lastLeader("a", 7).member("a", "leader", "running", 5000, 0, List.of()).dead("a")
+                .standby("b", 4000, 7).standby("c", 5000, 7);
+        View equal = cluster().lastLeader("a", 7).standby("b", 5000, 7).standby("c", 5000, 7);
+        View bSilent = cluster().lastLeader("a", 7).member("b", "replica", "streaming", 3000, 0, List.of()).standby("c", 5000, 7);
+        View formerA = cluster().lastLeader("a", 7).member("a", "leader", "running", 100, 7, List.of());
+        View cStreamed = cluster().lastLeader("a", 7).member("c", "replica", "streaming", 5000, 0, List.of());
+        View priorities = cluster().lastLeader("a", 7).with(standbyWithPriority("b", 5000, 1)).with(standbyWithPriority("c", 5000, 5));
+        View priorityZero = cluster().lastLeader("a", 7).with(standbyWithPriority("c", 9000, 0)).with(standbyWithPriority("b", 5000, 1));
+        return Stream.of(
+                row("the most advanced standby takes the lease once every peer reported",
+                        node("c", standbyAt(5000)).leaderlessFor(10), leaderDied, AcquireLease.class, "the most advanced healthy standby at 0/1388"),
+                row("a less advanced standby waits for the better candidate",
+                        node("b", standbyAt(4000)).leaderlessFor(10), leaderDied, Wait.class, "c is a better candidate (0/1388 against this node's 0/FA0)"),
+                row("at equal positions the lower name takes the lease",
+                        node("b", standbyAt(5000)), equal, AcquireLease.class, "the most advanced healthy standby"),
+                row("at equal positions the higher name waits",
+                        node("c", standbyAt(5000)), equal, Wait.class, "b is a better candidate"),
+                row("a candidate waits for a peer that has not reported since the lease vanished",
+                        node("c", standbyAt(5000)).leaderlessFor(10), bSilent, Wait.class, "waiting for b to report its WAL position"),
+                row("a candidate stops waiting for a silent peer after failover_wait",
+                        node("c", standbyAt(5000)).leaderlessFor(S.failoverWait().toMillis()), bSilent,
+                        AcquireLease.class, "the most advanced healthy standby"),
+                row("a dead peer does not count, however advanced",
+                        node("c", standbyAt(1000)), cluster().lastLeader("a", 7).standby("b", 9000, 0).dead("b").standby("c", 1000, 7),
+                        AcquireLease.class, "the most advanced healthy standby"),
+                row("a nofailover peer does not count, however advanced",
+                        node("c", standbyAt(1000)), cluster().lastLeader("a", 7).standby("c", 1000, 7)
+                                .with(new Member("d", "h", 1, "u", "replica", "in archive recovery", 1, 9000, true, 7, List.of(), null, 0)),
+                        AcquireLease.class, "the most advanced healthy standby"),
+                row("a nofailover node never takes the lease",
+                        node("c", standbyAt(1000)).withNofailover(), cluster().lastLeader("a", 7).standby("c", 1000, 7),
+                        Wait.class, "this node may never be promoted"),
+                row("a standby too far behind the last primary waits",
+                        node("c", standbyAt(max)), cluster().lastLeader("a", 7).member("a", "leader", "running", 10 * max, 0, List.of()).dead("a")
+                                .standby("c", max, 7),
+                        Wait.class, "bytes behind the last primary a (maximum_lag_on_failover " + max + ")"),
+                row("the former lease holder, still a primary, re-takes the lease nobody took",
+                        node("a", PRIMARY), formerA, AcquireLease.class, "primary without a lease, and nobody took it since: re-taking it"),
+                row("the former lease holder, stopped, re-takes the lease nobody took",
+                        node("a", STOPPED_PRIMARY), formerA, AcquireLease.class, "this node held the lease last and nobody took it since"),
+                row("a primary that was not the last lease holder is fenced",
+                        node("a", PRIMARY), cluster().lastLeader("b", 9).member("a", "leader", "running", 100, 9, List.of()),
+                        Fence.class, "a primary without the lease: stopping it"),
+                row("a stopped standby without a leader starts to take part in the election",
+                        node("b", STOPPED_STANDBY), cluster().lastLeader("a", 7), StartStandby.class, "no leader: starting as a standby")
+                        .noUpstream(),
+                row("a starting standby without a leader waits for PostgreSQL",
+                        node("b", STARTING_STANDBY), cluster().lastLeader("a", 7), Wait.class, "PostgreSQL is starting"),
+                row("when the lease vanishes a standby cuts itself off the old primary before the election",
+                        node("c", STANDBY_STREAMING).following("a"), cStreamed, Detach.class, "the lease is gone: no longer streaming from"),
+                row("a standby streaming without a known upstream also cuts itself off",
+                        node("c", STANDBY_STREAMING), cStreamed, Detach.class, "the lease is gone: no longer streaming from"),
+                row("a standby cut off the old primary takes part in the election",
+                        node("c", standbyAt(5000)), cStreamed, AcquireLease.class, "the most advanced healthy standby"),
+                row("at equal WAL the higher priority takes the lease",
+                        node("c", standbyAt(5000)), priorities, AcquireLease.class, "the most advanced healthy standby"),
+                row("at equal WAL the lower priority waits",
+                        node("b", standbyAt(5000)), priorities, Wait.class, "c is a better candidate"),
+                row("a more advanced priority-0 peer is skipped in the asynchronous election",
+                        node("b", standbyAt(5000)), priorityZero, AcquireLease.class, "the most advanced healthy standby"),
+                row("a priority-0 node never takes the lease",
+                        node("c", standbyAt(9000)).withNofailover(), priorityZero, Wait.class, "this node may never be promoted"));
     }
 
-    @Test
-    void formerLeaseHolderRetakesTheLeaseNobodyTook() {
-        View v = cluster().lastLeader("a", 7).member("a", "leader", "running", 100, 7, List.of());
-        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("a", STOPPED_PRIMARY), v)).isInstanceOf(Decision.AcquireLease.class);
-    }
-
-    @Test
-    void aPrimaryThatWasNotTheLastLeaseHolderIsFenced() {
-        View v = cluster().lastLeader("b", 9).member("a", "leader", "running", 100, 9, List.of());
-        assertThat(decide(node("a", PRIMARY), v)).isInstanceOf(Decision.Fence.class);
-    }
-
-    @Test
-    void stoppedStandbyWithoutLeaderStartsToTakePartInTheElection() {
-        View v = cluster().lastLeader("a", 7);
-        Decision d = decide(node("b", STOPPED_STANDBY), v);
-        assertThat(d).isInstanceOf(Decision.StartStandby.class);
-        assertThat(((Decision.StartStandby) d).leader()).isNull();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("electionRows")
+    void election(Row row) {
+        row.verify();
     }
 
     // ================================================================ synchronous quorum (invariant 3)
 
-    @Test
-    void onlyAMemberOfTheRecordedSynchronousSetMayBePromoted() {
-        View v = cluster().lastLeader("a", 7).sync("a", 1, "b")
-                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
-                .member("c", "replica", "in archive recovery", 9000, 7, List.of());
-        Decision c = decide(node("c", standbyAt(9000)), v);
-        assertThat(c).isInstanceOf(Decision.Wait.class);
-        assertThat(c.reason()).contains("not in the synchronous set");
-        assertThat(decide(node("b", standbyAt(4000)), v)).isInstanceOf(Decision.AcquireLease.class);
+    static Stream<Row> synchronousQuorumRows() {
+        View onlyB = cluster().lastLeader("a", 7).sync("a", 1, "b").standby("b", 4000, 7).standby("c", 9000, 7);
+        View anyOneOfTwo = cluster().lastLeader("a", 7).sync("a", 1, "b", "c").standby("b", 4000, 7).standby("c", 5000, 7);
+        View bSilentAndDead = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
+                .member("b", "replica", "streaming", 9000, 0, List.of()).dead("b").standby("c", 5000, 7);
+        return Stream.of(
+                row("a standby outside the recorded synchronous set is never promoted, however advanced",
+                        node("c", standbyAt(9000)), onlyB, Wait.class, "not in the synchronous set [b]"),
+                row("the member of the synchronous set is promoted though an outsider is more advanced",
+                        node("b", standbyAt(4000)), onlyB, AcquireLease.class, "in the synchronous set and the most advanced of 1 reporting members"),
+                row("with ANY 1 (b, c) both must report and the most advanced wins",
+                        node("c", standbyAt(5000)), anyOneOfTwo, AcquireLease.class, "the most advanced of 2 reporting members at 0/1388"),
+                row("with ANY 1 (b, c) the less advanced member waits",
+                        node("b", standbyAt(4000)), anyOneOfTwo, Wait.class, "c (0/1388) is a better candidate than this node at 0/FA0"),
+                row("synchronous mode never promotes on a timeout without the quorum",
+                        node("c", standbyAt(5000)).leaderlessFor(60_000), bSilentAndDead,
+                        Wait.class, "waiting until 2 members of the synchronous set [b, c] report their WAL position (1 have)"),
+                row("an empty synchronous set falls back to the asynchronous rule",
+                        node("c", standbyAt(5000)), cluster().lastLeader("a", 7).sync("a", 0).standby("c", 5000, 7),
+                        AcquireLease.class, "the most advanced healthy standby"));
     }
 
-    @Test
-    void withAnyOneOfTwoBothMustReportAndTheMostAdvancedWins() {
-        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
-                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
-        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("b", standbyAt(4000)), v).reason()).contains("c (0/1388) is a better candidate");
-    }
-
-    @Test
-    void synchronousModeNeverPromotesOnATimeoutWithoutTheQuorum() {
-        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
-                .member("b", "replica", "streaming", 9000, 0, List.of())
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of()).dead("b");
-        Decision d = decide(node("c", standbyAt(5000)).leaderlessFor(60_000), v);
-        assertThat(d).isInstanceOf(Decision.Wait.class);
-        assertThat(d.reason()).contains("waiting until 2 members of the synchronous set");
-    }
-
-    @Test
-    void anEmptySynchronousSetFallsBackToTheAsynchronousRule() {
-        View v = cluster().lastLeader("a", 7).sync("a", 0)
-                .member("c", "replica", "in archive recovery", 5000, 7, List.of());
-        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("synchronousQuorumRows")
+    void synchronousQuorum(Row row) {
+        row.verify();
     }
 
     // ================================================================ planned switchover
@@ -436,48 +529,40 @@ class DeciderTest {
                 .member("c", "replica", "streaming", 4990, 0, List.of());
     }
 
-    @Test
-    void leaderHandsOverToAFitCandidate() {
-        View v = healthyTrio();
-        v.members.put("b", new Member("b", "127.0.0.1", 5432, "u", "replica", "streaming", 1, 5000, false, 0, List.of(), "a", 0));
-        v.switchover("a", "b", 0, WALL);
-        Decision d = decide(node("a", PRIMARY), v);
-        assertThat(d).isInstanceOf(Decision.HandOver.class);
-        assertThat(((Decision.HandOver) d).candidate()).isEqualTo("b");
+    static Stream<Row> plannedSwitchoverRows() {
+        View bStreamsFromA = healthyTrio()
+                .with(new Member("b", "127.0.0.1", 5432, "u", "replica", "streaming", 1, 5000, false, 0, List.of(), "a", 0))
+                .switchover("a", "b", 0, WALL);
+        View aStopped = cluster().lastLeader("a", 7).sync("a", 1, "b", "c").switchover("a", "b", 5000, WALL)
+                .standby("b", 5000, 7).standby("c", 9000, 7);
+        View aStoppedLongAgo = cluster().lastLeader("a", 7).switchover("a", "b", 5000, LONG_AGO);
+        return Stream.of(
+                row("the leader hands over to a fit candidate",
+                        node("a", PRIMARY), bStreamsFromA, HandOver.class, "switchover: handing the lease to b").candidate("b"),
+                row("the leader postpones a hand-over to an unfit candidate and says why",
+                        node("a", PRIMARY), healthyTrio().switchover("a", "c", 0, WALL),
+                        Lead.class, "switchover to c postponed: c: not streaming from a"),
+                row("the leader abandons a switchover that did not happen in time",
+                        node("a", PRIMARY), healthyTrio().switchover("a", "b", 0, LONG_AGO), AbandonSwitchover.class, "switchover to b abandoned"),
+                row("the candidate waits until it has received the old primary's last WAL",
+                        node("b", standbyAt(5000)), aStopped, Wait.class, "switchover: waiting to receive a's WAL past 0/1388"),
+                row("the candidate takes the lease once it is past the old primary's last WAL",
+                        node("b", standbyAt(5040)), aStopped, AcquireLease.class, "switchover: this node has received all of a's WAL (past 0/1388)"),
+                row("another standby waits during the hand-over, however advanced",
+                        node("c", standbyAt(9000)), aStopped, Wait.class, "switchover from a to b in progress"),
+                row("the old primary starts as a standby during the hand-over",
+                        node("a", STOPPED_STANDBY), cluster().lastLeader("a", 7).switchover("a", "b", 5000, WALL),
+                        StartStandby.class, "switchover from a to b in progress").noUpstream(),
+                row("the old primary takes the lease back if the hand-over never finishes",
+                        node("a", standbyAt(5040)), aStoppedLongAgo, AcquireLease.class, "the switchover to b did not finish: taking the lease back"),
+                row("once an unfinished hand-over expired the candidate joins the normal election",
+                        node("b", standbyAt(5040)), aStoppedLongAgo, AcquireLease.class, "the most advanced healthy standby"));
     }
 
-    @Test
-    void leaderPostponesAHandOverToAnUnfitCandidateAndSaysWhy() {
-        View v = healthyTrio().switchover("a", "c", 0, WALL);
-        Decision d = decide(node("a", PRIMARY), v);
-        assertThat(d).isInstanceOf(Decision.Lead.class);
-        assertThat(d.reason()).contains("postponed").contains("c: not streaming from a");
-    }
-
-    @Test
-    void leaderAbandonsASwitchoverThatDidNotHappenInTime() {
-        View v = healthyTrio().switchover("a", "b", 0, WALL - 120_000);
-        Decision d = decide(node("a", PRIMARY), v);
-        assertThat(d).isInstanceOf(Decision.AbandonSwitchover.class);
-        assertThat(d.reason()).contains("switchover to b abandoned");
-    }
-
-    @Test
-    void candidatePromotesOnlyOnceItHasTheOldPrimarysLastWal() {
-        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c").switchover("a", "b", 5000, WALL)
-                .member("b", "replica", "in archive recovery", 5000, 7, List.of())
-                .member("c", "replica", "in archive recovery", 9000, 7, List.of());
-        assertThat(decide(node("b", standbyAt(5000)), v)).isInstanceOf(Decision.Wait.class);
-        assertThat(decide(node("b", standbyAt(5040)), v)).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("c", standbyAt(9000)), v).reason()).contains("switchover from a to b in progress");
-    }
-
-    @Test
-    void oldPrimaryStartsAsAStandbyDuringTheHandOverAndTakesTheLeaseBackIfItNeverFinishes() {
-        View v = cluster().lastLeader("a", 7).switchover("a", "b", 5000, WALL);
-        assertThat(decide(node("a", STOPPED_STANDBY), v)).isInstanceOf(Decision.StartStandby.class);
-        View late = cluster().lastLeader("a", 7).switchover("a", "b", 5000, WALL - 120_000);
-        assertThat(decide(node("a", standbyAt(5040)), late)).isInstanceOf(Decision.AcquireLease.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plannedSwitchoverRows")
+    void plannedSwitchover(Row row) {
+        row.verify();
     }
 
     @Test
@@ -491,95 +576,80 @@ class DeciderTest {
 
     // ================================================================ maintenance mode
 
-    @Test
-    void aPausedClusterPromotesNobodyAndRestartsNothing() {
-        View leaderless = cluster().lastLeader("a", 7).member("b", "replica", "in archive recovery", 5000, 7, List.of()).paused();
-        assertThat(decide(node("b", standbyAt(5000)), leaderless)).isInstanceOf(Decision.Wait.class);
-        View led = cluster().leader("a", 7).member("a", "leader", "running", 100, 0, List.of()).paused();
-        assertThat(decide(node("a", STOPPED_PRIMARY).pgDownFor(100), led)).isInstanceOf(Decision.Wait.class);
-        assertThat(decide(node("a", PRIMARY), led)).isInstanceOf(Decision.Lead.class);
+    static Stream<Row> maintenanceModeRows() {
+        return Stream.of(
+                row("a paused cluster promotes nobody",
+                        node("b", standbyAt(5000)), cluster().lastLeader("a", 7).standby("b", 5000, 7).paused(),
+                        Wait.class, "paused: reporting only"),
+                row("a paused cluster does not restart a crashed primary",
+                        node("a", STOPPED_PRIMARY).pgDownFor(100), ledBy("a").paused(), Wait.class, "paused: reporting only"),
+                row("a paused cluster does not rewind a stopped former primary",
+                        node("a", STOPPED_PRIMARY), ledBy("b").paused(), Wait.class, "paused: reporting only"),
+                row("a healthy primary holding the lease leads on in a paused cluster",
+                        node("a", PRIMARY), ledBy("a").paused(), Lead.class, "paused: leading, but acting on no failure"),
+                row("a paused primary still fences when it loses the store",
+                        node("a", PRIMARY).store(SESSION_LOST), cluster().paused(), Fence.class, "lost the store connection"));
     }
 
-    @Test
-    void aPausedPrimaryStillFencesWhenItLosesTheStore() {
-        var o = node("a", PRIMARY).store(new StoreHealth(false, true, NOW));
-        assertThat(decide(o, cluster().paused())).isInstanceOf(Decision.Fence.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maintenanceModeRows")
+    void maintenanceMode(Row row) {
+        row.verify();
     }
 
-    @Test
-    void aLeaseLeftByThisNodesPreviousSessionIsTakenOverNotTrusted() {
-        View v = cluster().member("a", "leader", "running", 100, 0, List.of());
-        v.leader = new Lease("a", 7, 42);
-        v.last = v.leader;
-        Decision d = decide(node("a", STOPPED_PRIMARY), v);
-        assertThat(d).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(d.reason()).contains("previous store session");
+    // ================================================================ manual failover
+
+    /** b is chosen; the recorded set ANY 1 (b, c) has no quorum, since c is down and never reported. */
+    static View failoverToB() {
+        return cluster().lastLeader("a", 7).sync("a", 1, "b", "c").standby("b", 4000, 7)
+                .member("c", "replica", "streaming", 5000, 0, List.of()).dead("c").failover("b", WALL);
+    }
+
+    static Stream<Row> manualFailoverRows() {
+        View cAlive = failoverToB();
+        cAlive.alive.add("c");
+        return Stream.of(
+                row("a manual failover promotes the chosen standby even without the quorum",
+                        node("b", standbyAt(4000)), failoverToB(), AcquireLease.class, "manual failover: the operator chose this node"),
+                row("during a manual failover the other standbys wait",
+                        node("c", standbyAt(5000)), cAlive, Wait.class, "manual failover to b in progress"),
+                row("a stopped chosen standby starts PostgreSQL to be promoted",
+                        node("b", STOPPED_STANDBY), failoverToB(), StartStandby.class, "manual failover: starting PostgreSQL to promote it")
+                        .noUpstream(),
+                row("a starting chosen standby waits for PostgreSQL to accept connections",
+                        node("b", STARTING_STANDBY), failoverToB(), Wait.class, "manual failover: waiting for PostgreSQL to accept connections"),
+                row("a manual failover is carried out in a paused cluster too",
+                        node("b", standbyAt(4000)), failoverToB().paused(), AcquireLease.class, "manual failover: the operator chose this node"),
+                row("an expired manual failover no longer holds the other standbys back",
+                        node("c", standbyAt(5000)), cluster().lastLeader("a", 7).standby("c", 5000, 7).failover("b", LONG_AGO),
+                        AcquireLease.class, "the most advanced healthy standby"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manualFailoverRows")
+    void manualFailover(Row row) {
+        row.verify();
     }
 
     // ================================================================ operator orders
 
-    @Test
-    void aManualFailoverPromotesTheChosenStandbyEvenWithoutTheQuorum() {
-        View v = cluster().lastLeader("a", 7).sync("a", 1, "b", "c")
-                .member("b", "replica", "in archive recovery", 4000, 7, List.of())
-                .member("c", "replica", "streaming", 5000, 0, List.of()).dead("c");
-        v.failover = new io.pgha.dcs.FailoverRequest("b", WALL);
-        assertThat(decide(node("b", standbyAt(4000)), v)).isInstanceOf(Decision.AcquireLease.class);
-        v.alive.add("c");
-        assertThat(decide(node("c", standbyAt(5000)), v).reason()).contains("manual failover to b in progress");
+    static Stream<Row> operatorOrderRows() {
+        return Stream.of(
+                row("a reinit order rebuilds the standby from the leader",
+                        node("a", STANDBY_STREAMING).following("b"), ledBy("b").reinit("a"),
+                        Reinit.class, "the operator asked to rebuild this node").upstream("b"),
+                row("a restart order restarts the primary in its role",
+                        node("a", PRIMARY), ledBy("a").restart("a"), Restart.class, "restart PostgreSQL on this primary").noUpstream(),
+                row("a restart order restarts a standby in its role",
+                        node("a", STANDBY_STREAMING).following("b"), ledBy("b").restart("a"),
+                        Restart.class, "restart PostgreSQL on this standby").upstream("b"),
+                row("a restart order for a stopped standby just starts it",
+                        node("a", STOPPED_STANDBY), ledBy("b").restart("a"), StartStandby.class, "starting as a standby of b").upstream("b"));
     }
 
-    @Test
-    void aReinitOrderRebuildsTheStandbyFromTheLeader() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        v.reinit = Set.of("a");
-        Decision d = decide(node("a", STANDBY_STREAMING).following("b"), v);
-        assertThat(d).isInstanceOf(Decision.Reinit.class);
-        assertThat(((Decision.Reinit) d).leader().name()).isEqualTo("b");
-    }
-
-    @Test
-    void whenTheLeaseVanishesAStandbyCutsItselfOffTheOldPrimaryBeforeTheElection() {
-        View v = cluster().lastLeader("a", 7).member("c", "replica", "streaming", 5000, 0, List.of());
-        Decision d = decide(node("c", STANDBY_STREAMING).following("a"), v);
-        assertThat(d).isInstanceOf(Decision.Detach.class);
-        assertThat(decide(node("c", STANDBY_STREAMING), v)).as("streaming without a known upstream").isInstanceOf(Decision.Detach.class);
-        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
-    }
-
-    @Test
-    void aStandbyThatCannotStartOnTheLeadersTimelineIsRewound() {
-        View v = cluster().leader("b", 2).member("b", "leader", "running", 100, 0, List.of());
-        assertThat(decide(node("a", STOPPED_STANDBY).withStartFailed(), v)).isInstanceOf(Decision.Rewind.class);
-    }
-
-    @Test
-    void aRestartOrderRestartsPostgresInItsCurrentRole() {
-        View led = cluster().leader("a", 7).member("a", "leader", "running", 100, 0, List.of());
-        led.restart = Set.of("a");
-        Decision p = decide(node("a", PRIMARY), led);
-        assertThat(p).isInstanceOf(Decision.Restart.class);
-        assertThat(((Decision.Restart) p).leader()).isNull();
-        View other = cluster().leader("b", 7).member("b", "leader", "running", 100, 0, List.of());
-        other.restart = Set.of("a");
-        Decision s = decide(node("a", STANDBY_STREAMING).following("b"), other);
-        assertThat(s).isInstanceOf(Decision.Restart.class);
-        assertThat(((Decision.Restart) s).leader().name()).isEqualTo("b");
-    }
-
-    @Test
-    void atEqualWalTheHigherPriorityWinsAndPriorityZeroNeverTakesTheLease() {
-        View v = cluster().lastLeader("a", 7);
-        v.members.put("b", new Member("b", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 1));
-        v.members.put("c", new Member("c", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 5));
-        v.alive.addAll(List.of("b", "c"));
-        assertThat(decide(node("c", standbyAt(5000)), v)).isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("b", standbyAt(5000)), v).reason()).contains("c is a better candidate");
-        View w = cluster().lastLeader("a", 7);
-        w.members.put("c", new Member("c", "h", 1, "u", "replica", "in archive recovery", 1, 9000, false, 7, List.of(), null, 0, false, 0));
-        w.members.put("b", new Member("b", "h", 1, "u", "replica", "in archive recovery", 1, 5000, false, 7, List.of(), null, 0, false, 1));
-        w.alive.addAll(List.of("b", "c"));
-        assertThat(decide(node("b", standbyAt(5000)), w)).as("async: a priority-0 peer is skipped").isInstanceOf(Decision.AcquireLease.class);
-        assertThat(decide(node("c", standbyAt(9000)).withNofailover(), w)).isInstanceOf(Decision.Wait.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operatorOrderRows")
+    void operatorOrders(Row row) {
+        row.verify();
     }
 }
