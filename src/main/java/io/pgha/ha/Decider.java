@@ -52,7 +52,7 @@ public final class Decider {
             if (lease == null) return new Decision.Wait("no leader to clone from yet");
             if (iLead) return new Decision.ReleaseLease("this node holds the lease but has no data");
             Member leader = c.members().get(lease.holder());
-            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet");
+            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet: no slot to clone through");
             if (leader.slots() == null || !leader.slots().contains(ManagedFiles.slotName(o.me())))
                 return new Decision.Wait("waiting for leader " + leader.name() + " to create this node's replication slot");
             return new Decision.Clone(upstream(leader), "no data: cloning the leader " + leader.name());
@@ -79,7 +79,7 @@ public final class Decider {
             if (o.pgDownMillis() >= s.postgresRestartTimeout().toMillis())
                 return new Decision.ReleaseLease("PostgreSQL did not come back within "
                         + s.postgresRestartTimeout().toMillis() + " ms: giving the lease to a standby");
-            if (pg.running()) return new Decision.Wait("PostgreSQL is starting");
+            if (pg.running()) return new Decision.Wait("PostgreSQL is starting on the lease holder");
             if (pg.standbySignal()) return new Decision.StartStandby(null, "holding the lease: starting PostgreSQL to promote it");
             return new Decision.StartPrimary("PostgreSQL is down on the primary: restarting it in place");
         }
@@ -89,14 +89,14 @@ public final class Decider {
             Member leader = c.members().get(lease.holder());
             if (mayAcceptWrites(pg))
                 return new Decision.Fence(lease.holder() + " holds the lease: this node must not accept writes");
-            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet");
+            if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet: nothing to follow");
             Upstream up = upstream(leader);
             if (c.reinit().contains(o.me()))
                 return new Decision.Reinit(up, "the operator asked to rebuild this node: moving its data aside and cloning " + leader.name());
             if (c.restart().contains(o.me()) && pg.running() && pg.accepting())
                 return new Decision.Restart(up, "the operator asked to restart PostgreSQL on this standby");
             if (pg.running()) {
-                if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
+                if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting as a standby of " + leader.name());
                 if (!leader.name().equals(o.following()))
                     return new Decision.Follow(up, "following the new leader " + leader.name());
                 if (streamsFrom(pg, leader)) return new Decision.Wait("streaming from " + leader.name());
@@ -155,7 +155,7 @@ public final class Decider {
                 return new Decision.AcquireLease("this node held the lease last and nobody took it since: re-taking it");
             return new Decision.StartStandby(null, "no leader: starting as a standby to take part in the election");
         }
-        if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting");
+        if (!pg.accepting()) return new Decision.Wait("PostgreSQL is starting; no leader");
         if (!pg.inRecovery()) {
             if (lastWasMe) return new Decision.AcquireLease("primary without a lease, and nobody took it since: re-taking it");
             return new Decision.Fence("a primary without the lease: stopping it");

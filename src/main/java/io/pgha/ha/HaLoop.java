@@ -8,6 +8,7 @@ import io.pgha.dcs.StoreException;
 import io.pgha.dcs.StoreHealth;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
+import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.Watchdog;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +35,7 @@ public final class HaLoop implements AutoCloseable {
     private final Actor actor;
     private final Semaphore wake = new Semaphore(0);
     private final List<Consumer<NodeState>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean reloadRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running = true;
     private volatile String lastReason = "";
     private volatile long lastLoopAtNanos = System.nanoTime();
@@ -56,6 +58,12 @@ public final class HaLoop implements AutoCloseable {
             wakeUp();
             fencing.onStoreChange();
         });
+    }
+
+    /** An operator's reload (POST /reload), carried out by the loop on its next iteration. */
+    public void requestReload() {
+        reloadRequested.set(true);
+        wakeUp();
     }
 
     public void wakeUp() {
@@ -111,7 +119,10 @@ public final class HaLoop implements AutoCloseable {
             lastReason = d.reason();
         }
         memory = actor.act(d, view, status, memory);
-        if (view != null && status.running() && status.accepting()) reconciler.parameters(view.parameters());
+        if (view != null && status.running() && status.accepting()) {
+            if (reloadRequested.getAndSet(false)) reload(view);
+            else reconciler.parameters(view.parameters());
+        }
         if (view != null) actor.loadHistoryOnce();
         NodeState next = new NodeState(me.name(), me.cluster(), status, view, iLead && status.isPrimary(),
                 health.connected(), startedWall, (System.nanoTime() - lastLoopAtNanos) / 1_000_000, actor.failovers(),
@@ -123,6 +134,14 @@ public final class HaLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("state listener failed: {}", e.toString());
             }
+        }
+    }
+
+    private void reload(ClusterSnapshot view) {
+        try {
+            reconciler.reload(view.parameters());
+        } catch (PostgresException e) {
+            log.warn("reload failed: {}", e.getMessage());
         }
     }
 

@@ -82,7 +82,18 @@ final class Reconciler {
 
     /** pgha edit-config's parameters, applied on every member (reload); a restart-only change is published. */
     void parameters(Map<String, String> wanted) {
-        if (wanted.equals(appliedParameters)) return;
+        parameters(wanted, false);
+    }
+
+    /** An operator's reload: the cluster's parameters written again, whatever this agent believes it applied. */
+    void reload(Map<String, String> wanted) throws PostgresException {
+        parameters(wanted, true);
+        pg.reload();
+        log.info("reloaded PostgreSQL's configuration as the operator asked");
+    }
+
+    private void parameters(Map<String, String> wanted, boolean force) {
+        if (!force && wanted.equals(appliedParameters)) return;
         try {
             pg.applyParameters(wanted, appliedParameters.keySet());
             appliedParameters = Map.copyOf(wanted);

@@ -129,6 +129,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     }
 
     @Override
+    public synchronized void reload() throws PostgresException {
+        control.reload();
+    }
+
+    @Override
     public synchronized void applyParameters(Map<String, String> wanted, Set<String> previous) throws PostgresException {
         parameters.apply(wanted, previous);
     }

@@ -57,6 +57,9 @@ public interface Postgres {
     /** Marks a stopped former primary to start as a standby next time (standby.signal). */
     void markStandby() throws PostgresException;
 
+    /** PostgreSQL re-reads its configuration files (pg_reload_conf()); an operator's reload. */
+    void reload() throws PostgresException;
+
     /** Sets the cluster-wide parameters (ALTER SYSTEM, reload) and resets those no longer wanted. */
     void applyParameters(java.util.Map<String, String> wanted, java.util.Set<String> previous) throws PostgresException;
 

@@ -98,6 +98,15 @@ final class ProcessControl {
                 START_WAIT_NANOS / 1_000_000_000L);
     }
 
+    void reload() throws PostgresException {
+        try {
+            sql.reloadConf();
+        } catch (IOException | SQLException e) {
+            sql.close();
+            throw new PostgresException("cannot reload PostgreSQL's configuration: " + e.getMessage(), e);
+        }
+    }
+
     void follow(Upstream upstream) throws PostgresException {
         try {
             files.write(upstream);
