@@ -19,7 +19,8 @@ import org.apache.zookeeper.OpResult.GetDataResult;
 /**
  * Reads the whole cluster as one consistent view: every key in one read-only multi, which the server answers
  * at a single zxid. The member names must be known to read the members, so they are listed first and listed
- * again inside the multi; if the two listings differ, a member came or went in between and the read is redone.
+ * again inside the multi; if a member joined in between, its record was not read, and the read is redone with
+ * the new listing.
  */
 final class ZookeeperSnapshotReader {
     /** Member lists change only when a node joins or is removed: a handful of rereads is plenty. */
@@ -35,14 +36,16 @@ final class ZookeeperSnapshotReader {
     }
 
     ClusterSnapshot read() throws StoreException {
+        List<String> names = requests.callRaw("list the members", paths.members(),
+                zk -> zk.getChildren(paths.members(), false));
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            List<String> listed = requests.callRaw("list the members", paths.members(),
-                    zk -> zk.getChildren(paths.members(), false));
-            Readout readout = readAll(listed);
-            List<String> names = readout.requiredChildren(paths.members());
-            if (Set.copyOf(names).equals(Set.copyOf(listed))) return decodeAll(readout, names);
+            Readout readout = readAll(names);
+            List<String> listed = readout.requiredChildren(paths.members());
+            // a member gone in between is harmless: every member still listed was read in the same multi
+            if (Set.copyOf(names).containsAll(listed)) return decodeAll(readout, listed);
+            names = listed;
         }
-        throw new StoreUnavailableException("cannot " + READ + " (" + paths.root() + "): its member list changed during each of "
+        throw new StoreUnavailableException("cannot " + READ + " (" + paths.root() + "): members joined during each of "
                 + ATTEMPTS + " reads");
     }
 
