@@ -34,7 +34,8 @@ final class ZookeeperLease {
     boolean claimInitialize(String member) throws StoreException {
         String path = paths.initialize();
         try {
-            requests.call("claim the bootstrap", path, () -> client.create().creatingParentsIfNeeded().forPath(path, text(member)));
+            requests.call("claim the bootstrap", path,
+                    () -> client.create().creatingParentsIfNeeded().forPath(path, text(member)));
             return true;
         } catch (StoreConflictException claimedByAnother) {
             return false;
@@ -58,7 +59,8 @@ final class ZookeeperLease {
     boolean acquire(String member) throws StoreException {
         String path = paths.leader();
         try {
-            requests.call("take the lease", path, () -> client.create().withMode(CreateMode.EPHEMERAL).forPath(path, text(member)));
+            requests.call("take the lease", path,
+                    () -> client.create().withMode(CreateMode.EPHEMERAL).forPath(path, text(member)));
         } catch (StoreConflictException leaseExists) {
             if (holds(member)) return true;
             if (!dropOwnStaleLease(member)) return false;
@@ -70,7 +72,9 @@ final class ZookeeperLease {
 
     private void recordLastLeader(String member) throws StoreException {
         Held taken = read();
-        if (taken == null) throw new StoreException("took the lease but it vanished before it was recorded (" + paths.leader() + ")");
+        if (taken == null) {
+            throw new StoreException("took the lease but it vanished before it was recorded (" + paths.leader() + ")");
+        }
         byte[] last = ZookeeperCodec.encode(new Lease(member, taken.stat().getCzxid()));
         requests.call("record the lease just taken", paths.lastLeader(),
                 () -> client.create().orSetData().forPath(paths.lastLeader(), last));

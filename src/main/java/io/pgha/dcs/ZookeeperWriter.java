@@ -31,7 +31,8 @@ final class ZookeeperWriter {
     void publish(Member member) throws StoreException {
         put("publish the state of " + member.name(), paths.member(member.name()), encode(member));
         String alive = paths.alive(member.name());
-        if (requests.call("check that " + member.name() + " shows as alive", alive, () -> client.checkExists().forPath(alive)) == null) {
+        String checkAlive = "check that " + member.name() + " shows as alive";
+        if (requests.call(checkAlive, alive, () -> client.checkExists().forPath(alive)) == null) {
             // an existing node is our previous session's, about to expire
             createIfAbsent("show " + member.name() + " as alive", alive, CreateMode.EPHEMERAL);
         }
@@ -103,8 +104,11 @@ final class ZookeeperWriter {
 
     /** A request that is there or not: set, or cleared. */
     private void flag(String what, String path, boolean set) throws StoreException {
-        if (set) requests.call("record " + what, path, () -> client.create().orSetData().creatingParentsIfNeeded().forPath(path));
-        else delete("clear " + what, path);
+        if (set) {
+            requests.call("record " + what, path, () -> client.create().orSetData().creatingParentsIfNeeded().forPath(path));
+            return;
+        }
+        delete("clear " + what, path);
     }
 
     private void createIfAbsent(String operation, String path, CreateMode mode) throws StoreException {
