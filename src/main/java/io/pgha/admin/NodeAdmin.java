@@ -5,16 +5,15 @@ import java.util.Objects;
 
 /** The admin actions of one node's REST API: restart and reinitialize act on the member whose API was called. */
 public final class NodeAdmin implements AdminActions {
-    static final String RELOAD_NOT_AVAILABLE = "reload is not available yet: the agent has no way to make its PostgreSQL"
-            + " re-read its configuration on request. Parameters set with pgha edit-config are applied and reloaded by"
-            + " every agent on its own; POST /restart restarts PostgreSQL on this node";
-
     private final ClusterAdmin cluster;
     private final String member;
+    private final Runnable reload;
 
-    public NodeAdmin(ClusterAdmin cluster, String member) {
+    /** @param reload asks this node's agent to reload its PostgreSQL's configuration (the loop carries it out) */
+    public NodeAdmin(ClusterAdmin cluster, String member, Runnable reload) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.member = Objects.requireNonNull(member, "member");
+        this.reload = Objects.requireNonNull(reload, "reload");
     }
 
     @Override
@@ -32,10 +31,11 @@ public final class NodeAdmin implements AdminActions {
         return cluster.restart(member);
     }
 
-    /** Says so rather than pretends: a reload needs a {@code Postgres.reload()} that postgres does not offer yet. */
+    /** The cluster's parameters written again and PostgreSQL's configuration files re-read, on this node. */
     @Override
     public Outcome reload() {
-        return Outcome.unavailable(RELOAD_NOT_AVAILABLE);
+        reload.run();
+        return Outcome.accepted(member + " will re-apply the cluster's parameters and reload PostgreSQL's configuration");
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class Agent {
         pg.dataDirectory().prepare(false);
         ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
-        Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name()));
+        Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(), loop::requestReload));
         routing.start();
         loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);

@@ -49,8 +49,7 @@ public final class RestartCommand implements Callable<Integer> {
                         return 1;
                     }
                 }
-                s.requestRestart(name, true);
-                System.out.println("restarting PostgreSQL on " + name + "...");
+                if (!AdminRequests.report(new ClusterAdmin(s, settings).restart(name))) return 1;
                 if (!Polling.until(timeout, 100, () -> restarted(s.snapshot(), name))) {
                     System.err.println("pgha: " + name + " has not come back within " + timeout + " s; see its agent's log");
                     return 1;

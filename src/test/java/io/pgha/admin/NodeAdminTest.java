@@ -41,8 +41,10 @@ class NodeAdminTest {
         if (zookeeper != null) zookeeper.close();
     }
 
+    static final java.util.List<String> reloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     static NodeAdmin on(String member) {
-        return new NodeAdmin(new ClusterAdmin(operator, HaSettings.defaults()), member);
+        return new NodeAdmin(new ClusterAdmin(operator, HaSettings.defaults()), member, () -> reloads.add(member));
     }
 
     @Test
@@ -60,10 +62,12 @@ class NodeAdminTest {
     }
 
     @Test
-    void reloadSaysItIsNotAvailableRatherThanPretending() {
+    void reloadIsHandedToThisNodesAgent() {
+        reloads.clear();
         Outcome r = on("node2").reload();
-        assertThat(r.kind()).isEqualTo(Outcome.Kind.UNAVAILABLE);
-        assertThat(r.message()).startsWith("reload is not available yet").contains("POST /restart");
+        assertThat(r.kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+        assertThat(r.message()).startsWith("node2 will re-apply the cluster's parameters");
+        assertThat(reloads).containsExactly("node2");
     }
 
     @Test

@@ -105,12 +105,25 @@ class AdminApiTest {
 
     @Test
     @Order(4)
-    void reloadSaysItIsNotAvailableYet() throws Exception {
+    void reloadMakesEachNodesPostgresReReadItsConfiguration() throws Exception {
         for (int i = 0; i < 3; i++) {
+            java.sql.Timestamp before = confLoadTime(i);
             HttpResponse<String> r = post(i, "/reload");
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-            assertThat(r.body()).startsWith("reload is not available yet");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(r.body()).startsWith(cluster.name(i) + " will re-apply the cluster's parameters");
+            int node = i;
+            await().atMost(TestClusters.BOUND).pollInterval(Duration.ofMillis(100))
+                    .until(() -> confLoadTime(node).after(before));
         }
         assertThat(cluster.healthy()).isTrue();
+    }
+
+    java.sql.Timestamp confLoadTime(int node) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.pgPort(node) + "/postgres",
+                TestClusters.superuser(cluster)); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT pg_conf_load_time()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
     }
 }
