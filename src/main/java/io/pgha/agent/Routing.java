@@ -1,5 +1,6 @@
 package io.pgha.agent;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
@@ -119,7 +120,7 @@ final class Routing implements AutoCloseable {
         if (v == null || v.leader() == null) return List.of();
         List<InetSocketAddress> out = new ArrayList<>();
         for (Member m : v.members().values()) {
-            if (v.isAlive(m.name()) && Member.REPLICA.equals(m.role()) && "streaming".equals(m.state())
+            if (v.isAlive(m.name()) && Member.REPLICA.equals(m.role()) && m.state() == PgState.STREAMING
                     && Objects.equals(v.leader().holder(), m.upstream())) {
                 out.add(new InetSocketAddress(m.host(), m.port()));
             }

@@ -1,5 +1,6 @@
 package io.pgha.cli;
 
+import io.pgha.postgres.PgState;
 import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
@@ -64,6 +65,6 @@ public final class RestartCommand implements Callable<Integer> {
         Member m = c.members().get(name);
         if (c.restart().contains(name) || m == null) return false;
         boolean leads = c.leader() != null && c.leader().holder().equals(name);
-        return leads ? Member.LEADER.equals(m.role()) && "running".equals(m.state()) : "streaming".equals(m.state());
+        return leads ? Member.LEADER.equals(m.role()) && m.state() == PgState.RUNNING : m.state() == PgState.STREAMING;
     }
 }

@@ -1,5 +1,6 @@
 package io.pgha.dcs;
 
+import io.pgha.postgres.PgState;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record Member(
         int port,
         String apiUrl,
         String role,
-        String state,
+        PgState state,
         long timeline,
         long lsn,
         boolean nofailover,
@@ -29,17 +30,29 @@ public record Member(
         boolean pendingRestart,
         int priority) {
 
-    public Member(String name, String host, int port, String apiUrl, String role, String state, long timeline, long lsn,
+    public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
                   boolean pendingRestart) {
         this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
                 updatedAtMillis, pendingRestart, 1);
     }
 
-    public Member(String name, String host, int port, String apiUrl, String role, String state, long timeline, long lsn,
+    public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis) {
         this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
                 updatedAtMillis, false);
+    }
+
+    /** The same record with another WAL position. */
+    public Member withLsn(long position) {
+        return new Member(name, host, port, apiUrl, role, state, timeline, position, nofailover, lostLeaderToken, slots,
+                upstream, updatedAtMillis, pendingRestart, priority);
+    }
+
+    /** The same record stamped at another time. */
+    public Member withUpdatedAtMillis(long at) {
+        return new Member(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots,
+                upstream, at, pendingRestart, priority);
     }
 
     public static final String LEADER = "leader";

@@ -1,5 +1,6 @@
 package io.pgha.demo;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
@@ -442,7 +443,7 @@ public final class LocalCluster implements AutoCloseable {
                 if (!include.test(i) || i == lead.get()) continue;
                 Member m = s.members().get(name(i));
                 Member leaderRecord = s.members().get(s.leader().holder());
-                if (m == null || !s.isAlive(name(i)) || !"streaming".equals(m.state())
+                if (m == null || !s.isAlive(name(i)) || m.state() != PgState.STREAMING
                         || !s.leader().holder().equals(m.upstream()) || m.timeline() < leaderRecord.timeline()) return false;
                 expected.add(name(i));
             }

@@ -1,5 +1,6 @@
 package io.pgha.ha;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
@@ -16,7 +17,7 @@ import java.util.Set;
  * after the lease vanished, so it never wins on a peer's stale report.
  */
 final class CandidateRanking {
-    private static final Set<String> STANDBY_STATES = Set.of("streaming", "in archive recovery");
+    private static final Set<PgState> STANDBY_STATES = Set.of(PgState.STREAMING, PgState.ARCHIVE_RECOVERY);
 
     private CandidateRanking() {}
 

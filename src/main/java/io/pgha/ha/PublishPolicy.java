@@ -22,7 +22,7 @@ final class PublishPolicy {
                 : pg.running() && pg.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
         boolean cutOff = following == null && !pg.walReceiverRunning();
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
-        return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.describe(), pg.timeline(), pg.lsn(),
+        return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.state(), pg.timeline(), pg.lsn(),
                 me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority());
     }
 
@@ -38,20 +38,11 @@ final class PublishPolicy {
         // Under writes the WAL position moves on every look. Publishing each move would wake every other agent,
         // whose positions moved too: the loops would chase each other as fast as ZooKeeper commits. While a leader
         // holds the lease, a position is news once per loop_wait; without one (an election), at once.
-        if (leaderHeld && sameExceptTime(published, withPositionOf(published, fresh))) return age >= loopWaitMillis;
+        if (leaderHeld && sameExceptTime(published, fresh.withLsn(published.lsn()))) return age >= loopWaitMillis;
         return true;
     }
 
-    /** {@code m} with {@code old}'s WAL position. */
-    private static Member withPositionOf(Member old, Member m) {
-        return new Member(m.name(), m.host(), m.port(), m.apiUrl(), m.role(), m.state(), m.timeline(), old.lsn(),
-                m.nofailover(), m.lostLeaderToken(), m.slots(), m.upstream(), m.updatedAtMillis(), m.pendingRestart(),
-                m.priority());
-    }
-
     private static boolean sameExceptTime(Member a, Member b) {
-        return a.equals(new Member(b.name(), b.host(), b.port(), b.apiUrl(), b.role(), b.state(), b.timeline(),
-                b.lsn(), b.nofailover(), b.lostLeaderToken(), b.slots(), b.upstream(), a.updatedAtMillis(), b.pendingRestart(),
-                b.priority()));
+        return a.equals(b.withUpdatedAtMillis(a.updatedAtMillis()));
     }
 }

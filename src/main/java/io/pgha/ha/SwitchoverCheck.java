@@ -1,5 +1,6 @@
 package io.pgha.ha;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
@@ -49,7 +50,7 @@ public final class SwitchoverCheck {
     static List<String> unfit(ClusterSnapshot c, Member m, Member leader, HaSettings s) {
         List<String> why = new ArrayList<>();
         if (!c.isAlive(m.name())) why.add("its agent is down");
-        else if (!"streaming".equals(m.state()) || leader == null || !leader.name().equals(m.upstream()))
+        else if (m.state() != PgState.STREAMING || leader == null || !leader.name().equals(m.upstream()))
             why.add("not streaming from " + (leader == null ? "the leader" : leader.name()) + " (state: " + m.state() + ")");
         if (m.nofailover()) why.add("tagged nofailover");
         if (s.synchronous() && c.sync() != null && !c.sync().members().isEmpty() && !c.sync().members().contains(m.name()))

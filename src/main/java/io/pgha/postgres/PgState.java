@@ -1,5 +1,8 @@
 package io.pgha.postgres;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** What a member's PostgreSQL is doing, as published and shown; {@link #label()} is the published text. */
 public enum PgState {
     NO_DATA("no data"),
@@ -17,10 +20,12 @@ public enum PgState {
         this.label = label;
     }
 
+    @JsonValue
     public String label() {
         return label;
     }
 
+    @JsonCreator
     public static PgState fromLabel(String label) {
         for (PgState s : values()) {
             if (s.label.equals(label)) return s;

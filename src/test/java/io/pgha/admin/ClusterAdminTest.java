@@ -2,6 +2,7 @@ package io.pgha.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
@@ -69,12 +70,12 @@ class ClusterAdminTest {
     }
 
     static Member primary(String name) {
-        return new Member(name, "127.0.0.1", 5432, "http://127.0.0.1:8008", Member.LEADER, "running", 2, LEADER_LSN,
+        return new Member(name, "127.0.0.1", 5432, "http://127.0.0.1:8008", Member.LEADER, PgState.RUNNING, 2, LEADER_LSN,
                 false, 0, List.of("node2", "node3"), null, System.currentTimeMillis());
     }
 
     static Member standby(String name, String state, String upstream) {
-        return new Member(name, "127.0.0.1", 5433, "http://127.0.0.1:8009", Member.REPLICA, state, 2, LEADER_LSN - 100,
+        return new Member(name, "127.0.0.1", 5433, "http://127.0.0.1:8009", Member.REPLICA, PgState.fromLabel(state), 2, LEADER_LSN - 100,
                 false, 0, List.of(), upstream, System.currentTimeMillis());
     }
 
@@ -200,7 +201,7 @@ class ClusterAdminTest {
         leaderlessCluster();
         deadMember(standby("node4", "streaming", "node1"));
         assertThat(admin.failover("node4", true)).isEqualTo(Outcome.refused("node4: its agent is down"));
-        agents.publish(new Member("node2", "127.0.0.1", 5433, null, Member.UNKNOWN, "stopped", 2, 0, false, 0, List.of(),
+        agents.publish(new Member("node2", "127.0.0.1", 5433, null, Member.UNKNOWN, PgState.STOPPED, 2, 0, false, 0, List.of(),
                 null, System.currentTimeMillis()));
         assertThat(admin.failover("node2", false)).isEqualTo(Outcome.refused("node2: not running as a standby (state: stopped)"));
         assertThat(operator.snapshot().failover()).isNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.postgres.PgState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ class ZookeeperStoreTest {
     }
 
     private static Member member(String name, String role) {
-        return new Member(name, "10.0.0." + name.length(), 5432, "http://" + name + ":8008", role, "running", 3, 0x3000060L,
+        return new Member(name, "10.0.0." + name.length(), 5432, "http://" + name + ":8008", role, PgState.RUNNING, 3, 0x3000060L,
                 false, 0, List.of("slot_" + name), role.equals(Member.LEADER) ? null : "a", 1_700_000_000_000L, true, 2);
     }
 

@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.FailoverRequest;
@@ -150,7 +151,7 @@ class DeciderTest {
         }
 
         View member(String name, String role, String state, long lsn, long lostToken, List<String> slots) {
-            return with(new Member(name, "127.0.0.1", 5432, "http://x", role, state, 1, lsn, false, lostToken, slots, null, 0));
+            return with(new Member(name, "127.0.0.1", 5432, "http://x", role, PgState.fromLabel(state), 1, lsn, false, lostToken, slots, null, 0));
         }
 
         /** A standby that reported {@code lsn} after the lease with {@code lostToken} vanished. */
@@ -201,7 +202,7 @@ class DeciderTest {
     }
 
     static Member standbyWithPriority(String name, long lsn, int priority) {
-        return new Member(name, "h", 1, "u", "replica", "in archive recovery", 1, lsn, false, 7, List.of(), null, 0, false, priority);
+        return new Member(name, "h", 1, "u", "replica", PgState.ARCHIVE_RECOVERY, 1, lsn, false, 7, List.of(), null, 0, false, priority);
     }
 
     // ---- rows
@@ -376,7 +377,7 @@ class DeciderTest {
     static Stream<Row> followingALeaderRows() {
         long limit = S.standbyStreamTimeout().toMillis();
         View leaderOnTimeline2 = cluster().leader("b", 2)
-                .with(new Member("b", "h", 1, "u", "leader", "running", 2, 100, false, 0, List.of(), null, 0));
+                .with(new Member("b", "h", 1, "u", "leader", PgState.RUNNING, 2, 100, false, 0, List.of(), null, 0));
         return Stream.of(
                 row("a primary that does not hold the lease is fenced",
                         node("a", PRIMARY), ledBy("b"), Fence.class, "b holds the lease: this node must not accept writes"),
@@ -447,7 +448,7 @@ class DeciderTest {
                         AcquireLease.class, "the most advanced healthy standby"),
                 row("a nofailover peer does not count, however advanced",
                         node("c", standbyAt(1000)), cluster().lastLeader("a", 7).standby("c", 1000, 7)
-                                .with(new Member("d", "h", 1, "u", "replica", "in archive recovery", 1, 9000, true, 7, List.of(), null, 0)),
+                                .with(new Member("d", "h", 1, "u", "replica", PgState.ARCHIVE_RECOVERY, 1, 9000, true, 7, List.of(), null, 0)),
                         AcquireLease.class, "the most advanced healthy standby"),
                 row("a nofailover node never takes the lease",
                         node("c", standbyAt(1000)).withNofailover(), cluster().lastLeader("a", 7).standby("c", 1000, 7),
@@ -531,7 +532,7 @@ class DeciderTest {
 
     static Stream<Row> plannedSwitchoverRows() {
         View bStreamsFromA = healthyTrio()
-                .with(new Member("b", "127.0.0.1", 5432, "u", "replica", "streaming", 1, 5000, false, 0, List.of(), "a", 0))
+                .with(new Member("b", "127.0.0.1", 5432, "u", "replica", PgState.STREAMING, 1, 5000, false, 0, List.of(), "a", 0))
                 .switchover("a", "b", 0, WALL);
         View aStopped = cluster().lastLeader("a", 7).sync("a", 1, "b", "c").switchover("a", "b", 5000, WALL)
                 .standby("b", 5000, 7).standby("c", 9000, 7);

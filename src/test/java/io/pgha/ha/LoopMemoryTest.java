@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
@@ -29,7 +30,7 @@ class LoopMemoryTest {
     static final PgStatus STREAMING_OLD_TIMELINE = pg(true, true, true, true, 1);
 
     static ClusterSnapshot led(String holder, long session) {
-        Member leader = new Member(holder, "10.0.0.1", 5432, "http://x", Member.LEADER, "running", 2, 100, false, 0,
+        Member leader = new Member(holder, "10.0.0.1", 5432, "http://x", Member.LEADER, PgState.RUNNING, 2, 100, false, 0,
                 List.of(), null, 0);
         return new ClusterSnapshot("1", null, new Lease(holder, 3, session), new Lease(holder, 3, session),
                 Map.of(holder, leader), Set.of(holder), null, null, false, null, Set.of(), Map.of());

@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** When the leader rewrites slots and pg_hba.conf: on a new member list, or a missing slot; never on every loop. */
 class MembershipRuleTest {
     static Member member(String name, List<String> slots) {
-        return new Member(name, "10.0.0.1", 5432, "http://x", Member.REPLICA, "streaming", 1, 0, false, 0, slots, null, 0);
+        return new Member(name, "10.0.0.1", 5432, "http://x", Member.REPLICA, PgState.STREAMING, 1, 0, false, 0, slots, null, 0);
     }
 
     static ClusterSnapshot view(Member... members) {

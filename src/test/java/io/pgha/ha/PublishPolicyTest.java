@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
@@ -17,7 +18,7 @@ class PublishPolicyTest {
     static final long T = 1_000_000;
 
     static Member record(String state, long lsn, List<String> slots, long at) {
-        return new Member("node2", "10.0.0.2", 5432, "http://10.0.0.2:8008", Member.REPLICA, state, 1, lsn, false, 0,
+        return new Member("node2", "10.0.0.2", 5432, "http://10.0.0.2:8008", Member.REPLICA, PgState.fromLabel(state), 1, lsn, false, 0,
                 slots, "node1", at, false, 100);
     }
 

@@ -2,6 +2,7 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
@@ -27,7 +28,7 @@ class RemedyEscalationTest {
             List.of(), List.of(), 0);
 
     static final ClusterSnapshot LED_BY_A = new ClusterSnapshot("1", null, new Lease("a", 3, 99), new Lease("a", 3, 99),
-            Map.of("a", new Member("a", "10.0.0.1", 5432, "http://a", Member.LEADER, "running", 1, 9000, false, 0,
+            Map.of("a", new Member("a", "10.0.0.1", 5432, "http://a", Member.LEADER, PgState.RUNNING, 1, 9000, false, 0,
                     List.of("b"), null, 0)),
             Set.of("a", "b"), null, null, false, null, Set.of(), Map.of());
 

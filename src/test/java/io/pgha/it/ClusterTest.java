@@ -3,6 +3,7 @@ package io.pgha.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.demo.LocalCluster;
@@ -256,7 +257,7 @@ class ClusterTest {
         int lead = leader();
         try (var ghost = new io.pgha.dcs.ZookeeperStore(cluster.zkConnect(), "it", Duration.ofSeconds(5))) {
             ghost.start(Duration.ofSeconds(30));
-            ghost.publish(new Member("ghost", "127.0.0.1", 1, "", Member.REPLICA, "streaming", 2, 0, false, 0,
+            ghost.publish(new Member("ghost", "127.0.0.1", 1, "", Member.REPLICA, PgState.STREAMING, 2, 0, false, 0,
                     List.of(), null, System.currentTimeMillis()));
             await().atMost(BOUND).until(() -> slots(lead).contains("ghost"));
             Cli refused = pgha("remove", "ghost", "-c", cluster.configFile(0).toString());

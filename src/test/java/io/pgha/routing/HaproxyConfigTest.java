@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.pgha.postgres.PgState;
 import io.pgha.dcs.Member;
 import io.pgha.admin.AdminActions;
 import io.pgha.ha.NodeState;
@@ -78,7 +79,7 @@ class HaproxyConfigTest {
 
     @Test
     void nodeOfAMemberUsesItsApiUrl() {
-        Member m = new Member("db2", "10.0.0.12", 5432, "http://10.0.1.12:8008", Member.REPLICA, "streaming", 1, 0,
+        Member m = new Member("db2", "10.0.0.12", 5432, "http://10.0.1.12:8008", Member.REPLICA, PgState.STREAMING, 1, 0,
                 false, 0, List.of(), null, 0);
         assertThat(HaproxyConfig.Node.of(m)).isEqualTo(new HaproxyConfig.Node("db2", "10.0.0.12", 5432, "10.0.1.12", 8008));
     }

@@ -3,6 +3,7 @@ package io.pgha.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.postgres.PgState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgha.config.HaSettings;
@@ -81,7 +82,7 @@ class RestApiTest {
 
     static Member member(String name, long lsn, long timeline) {
         return new Member(name, "10.0.0." + name.charAt(name.length() - 1), 5432, "http://10.0.0.1:8008", Member.REPLICA,
-                "streaming", timeline, lsn, false, 0, List.of(), null, 0);
+                PgState.STREAMING, timeline, lsn, false, 0, List.of(), null, 0);
     }
 
     static ClusterSnapshot view(String leader, List<String> sync) {
