@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Write unavailability across a failure of the primary, with a writer inserting a row every ~10 ms
  * through the demo's multi-host connection string.
  *
- *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover] [--via multihost|proxy|haproxy|dns] [--idle-rss]
+ *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
  * --kill postgres: kill -9 of the primary's postmaster alone; the agent restarts it.
  * --kill switchover: a planned switchover (what `pgha switchover` does), nothing killed.
+ * --kill hang:     SIGSTOP of every process of the primary's PostgreSQL (a hung disk); its agent keeps running.
  * --via multihost: the writer uses the libpq-style multi-host URL with targetServerType=primary;
  * --via proxy:     the writer connects through pgha's proxies (a multi-host URL over the three proxy ports).
  * --via haproxy:   the writer connects through a real HAProxy running the config `pgha haproxy-config` prints.
@@ -50,7 +51,7 @@ public class FailoverBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (!List.of("node", "postgres", "switchover").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover");
+        if (!List.of("node", "postgres", "switchover", "hang").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover|hang");
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
         LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
@@ -160,13 +161,14 @@ public class FailoverBench {
                 killAt = System.nanoTime();
                 try (var store = io.pgha.dcs.ZookeeperStore.forClient(cluster.zkConnect(), cluster.cluster(), java.time.Duration.ofSeconds(20))) {
                     store.start(java.time.Duration.ofSeconds(10));
-                    var r = new io.pgha.agent.ClusterAdmin(store, io.pgha.config.HaSettings.defaults()).switchover(null, null, null);
-                    if (r.status() != 202) throw new IllegalStateException(r.message());
+                    var r = new io.pgha.admin.ClusterAdmin(store, io.pgha.config.HaSettings.defaults()).switchover(null, null, null);
+                    if (!r.succeeded()) throw new IllegalStateException(r.message());
                 }
             } else {
                 if (kill.equals("node")) cluster.killNode(leader);
+                else if (kill.equals("hang")) hang(cluster, leader);
                 else cluster.killPostgres(leader);
-                killAt = System.nanoTime(); // the postmaster is gone: nothing after this came from it
+                killAt = System.nanoTime(); // the postmaster is gone or stopped: nothing after this came from it
             }
             long faultAt = kill.equals("switchover") ? killAt : killAt - 500_000_000L;
             // writes resume once the leader moved (or the postmaster is back) and one more write went through
@@ -194,7 +196,8 @@ public class FailoverBench {
             long waitLeader = System.nanoTime() + 30_000_000_000L;
             while (cluster.leader().isEmpty() && System.nanoTime() < waitLeader) Thread.sleep(20);
             System.out.printf("trial %d: %s on %s, writes resumed on %s after %.2f s%n", t,
-                    kill.equals("node") ? "kill -9 agent+postgres" : kill.equals("postgres") ? "kill -9 postgres" : "switchover",
+                    kill.equals("node") ? "kill -9 agent+postgres" : kill.equals("postgres") ? "kill -9 postgres"
+                            : kill.equals("hang") ? "SIGSTOP every postgres process" : "switchover",
                     cluster.name(leader),
                     cluster.leader().map(cluster::name).orElse("?"), gap);
             if (kill.equals("node")) cluster.start(leader);
@@ -269,6 +272,13 @@ public class FailoverBench {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** Every process of node i's PostgreSQL stopped, the postmaster first so it forks nothing new. */
+    static void hang(LocalCluster cluster, int i) throws Exception {
+        ProcessHandle postmaster = cluster.postmaster(i).orElseThrow();
+        LocalCluster.signal(postmaster.pid(), "STOP");
+        for (ProcessHandle child : postmaster.descendants().toList()) LocalCluster.signal(child.pid(), "STOP");
     }
 
     static void waitHealthy(LocalCluster cluster) throws InterruptedException {

@@ -84,6 +84,24 @@ public record HaSettings(
         return heartbeatFor(ttl);
     }
 
+    /**
+     * How long the agent waits for its own PostgreSQL to answer a query (whole seconds, as the driver counts them):
+     * long enough for a busy server, short enough that a hung one is seen within a fraction of the lease.
+     */
+    public Duration postgresAnswerTimeout() {
+        return Duration.ofSeconds(Math.max(1, (ttl.toMillis() / 2 + 999) / 1000));
+    }
+
+    /** A started PostgreSQL that has not answered for this long (a second query timed out too) is hung, and killed. */
+    public Duration hungPostgresTimeout() {
+        return postgresAnswerTimeout();
+    }
+
+    /** A node that gave the lease up because its PostgreSQL failed stays out of the election this long (three leases). */
+    public Duration abdicationGrace() {
+        return ttl.multipliedBy(3);
+    }
+
     /** A switchover or manual failover unfinished this long is abandoned: a clean stop plus two lease expiries. */
     public Duration switchoverTimeout() {
         return Duration.ofSeconds(30).plus(ttl.multipliedBy(2));

@@ -77,7 +77,18 @@ final class Actor {
                 reconciler.members(store.snapshot(), true);
             }
             case Decision.StartPrimary s -> pg.startPrimary();
-            case Decision.ReleaseLease r -> store.releaseLease(me);
+            case Decision.ReleaseLease r -> {
+                store.releaseLease(me);
+                again.run();
+                return memory.abdicate();
+            }
+            case Decision.KillAndRelease k -> {
+                pg.kill();
+                store.releaseLease(me);
+                log.warn("released the lease after killing the PostgreSQL that did not answer");
+                again.run();
+                return memory.abdicate();
+            }
             case Decision.Fence f -> pg.stopNow();
             case Decision.StartStandby s -> pg.startStandby(s.leader());
             case Decision.Restart r -> {

@@ -76,6 +76,12 @@ public final class Decider {
             }
             if (pg.running() && pg.accepting())
                 return new Decision.Promote("holding the lease as a standby: promoting");
+            if (pg.running() && pg.notAnswering()) {
+                if (o.notAnsweringMillis() >= s.hungPostgresTimeout().toMillis())
+                    return new Decision.KillAndRelease("PostgreSQL has not answered for " + o.notAnsweringMillis()
+                            + " ms: killing it and handing the lease to a standby");
+                return new Decision.Wait("PostgreSQL did not answer in time; it is hung if the next query times out too");
+            }
             if (o.pgDownMillis() >= s.postgresRestartTimeout().toMillis())
                 return new Decision.ReleaseLease("PostgreSQL did not come back within "
                         + s.postgresRestartTimeout().toMillis() + " ms: giving the lease to a standby");
@@ -134,6 +140,9 @@ public final class Decider {
             if (!pg.running()) return new Decision.StartStandby(null, "manual failover: starting PostgreSQL to promote it");
             return new Decision.Wait("manual failover: waiting for PostgreSQL to accept connections");
         }
+        if (o.memory().abdicated() && o.leaderlessMillis() < s.abdicationGrace().toMillis())
+            return new Decision.Wait("this node gave the lease up: leaving the election to the others for "
+                    + s.abdicationGrace().toMillis() + " ms");
         Switchover sw = c.switchover();
         if (sw != null && sw.shutdownLsn() != 0) {
             if (expired(sw, o.nowMillis(), s)) {

@@ -25,6 +25,12 @@ public sealed interface Decision {
 
     record ReleaseLease(String reason) implements Decision {}
 
+    /**
+     * The lease holder's PostgreSQL took connections and never answered (a hung disk, SIGSTOP): SIGKILL every process
+     * of it first, then give the lease up, so that at no instant a primary lives on without the lease.
+     */
+    record KillAndRelease(String reason) implements Decision {}
+
     /** Restart PostgreSQL in its current role (an operator's order, e.g. for a restart-only parameter). */
     record Restart(Upstream leader, String reason) implements Decision {}
 

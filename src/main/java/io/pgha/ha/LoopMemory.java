@@ -9,22 +9,21 @@ import io.pgha.postgres.PgStatus;
  * What the loop remembers between iterations: when each condition the rules time was first seen, and what the
  * last remedy achieved. Pure: each iteration derives the next memory from the last one and what it saw or did.
  *
- * @param pgDownSinceNanos       when PostgreSQL was first seen down while this node led (0: it is up)
- * @param notStreamingSinceNanos when the standby was first seen not streaming from its leader (0: it streams)
- * @param leaderlessSinceNanos   when the lease was first seen empty (0: somebody holds it, or the store was not read)
- * @param rewindFailed           the last pg_rewind said rewinding is impossible
- * @param standbyStartFailed     the last attempt to start PostgreSQL as a standby of a leader failed
+ * @param pgDownSinceNanos        when PostgreSQL was first seen down while this node led (0: it is up)
+ * @param notStreamingSinceNanos  when the standby was first seen not streaming from its leader (0: it streams)
+ * @param leaderlessSinceNanos    when the lease was first seen empty (0: somebody holds it, or the store was not read)
+ * @param notAnsweringSinceNanos  when the lease holder's started PostgreSQL first failed to answer in time (0: it answers)
+ * @param rewindFailed            the last pg_rewind said rewinding is impossible
+ * @param standbyStartFailed      the last attempt to start PostgreSQL as a standby of a leader failed
  * @param rewoundWithoutStreaming a pg_rewind ran and this standby has not streamed from its leader since: a second
- *                               rewind would fail the same way, so the next remedy is a fresh clone
+ *                                rewind would fail the same way, so the next remedy is a fresh clone
+ * @param abdicated               this node gave the lease up because its PostgreSQL failed, and no other node has
+ *                                led since: it leaves the election to the others for a while
  */
 public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
-                         boolean rewindFailed, boolean standbyStartFailed, boolean rewoundWithoutStreaming) {
-    public static final LoopMemory START = new LoopMemory(0, 0, 0, false, false, false);
-
-    public LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos, boolean rewindFailed,
-                      boolean standbyStartFailed) {
-        this(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, standbyStartFailed, false);
-    }
+                         long notAnsweringSinceNanos, boolean rewindFailed, boolean standbyStartFailed,
+                         boolean rewoundWithoutStreaming, boolean abdicated) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false);
 
     /**
      * The timers after one look: each starts the first time its condition is seen, keeps its start while the
@@ -41,30 +40,48 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
                 since(pgDownSinceNanos, iLead && !(pg.running() && pg.accepting()), nowNanos),
                 since(notStreamingSinceNanos, followingLeader && !streams, nowNanos),
                 since(leaderlessSinceNanos, view != null && lease == null, nowNanos),
+                since(notAnsweringSinceNanos, iLead && pg.running() && pg.notAnswering(), nowNanos),
                 rewindFailed,
                 standbyStartFailed && !pg.running(),
-                rewoundWithoutStreaming && !streams && !iLead);
+                rewoundWithoutStreaming && !streams && !iLead,
+                abdicated && (lease == null || iLead));
+    }
+
+    public LoopMemory withPgDownSince(long nanos) {
+        return new LoopMemory(nanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
+                standbyStartFailed, rewoundWithoutStreaming, abdicated);
     }
 
     public LoopMemory withNotStreamingSince(long nanos) {
-        return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, rewindFailed, standbyStartFailed,
-                rewoundWithoutStreaming);
+        return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
+                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+    }
+
+    public LoopMemory withLeaderlessSince(long nanos) {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, nanos, notAnsweringSinceNanos, rewindFailed,
+                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+    }
+
+    public LoopMemory withNotAnsweringSince(long nanos) {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, nanos, rewindFailed,
+                standbyStartFailed, rewoundWithoutStreaming, abdicated);
     }
 
     /** Switching upstream restarts the wait for the WAL receiver. */
     public LoopMemory followed() {
-        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, rewindFailed, standbyStartFailed,
-                rewoundWithoutStreaming);
+        return withNotStreamingSince(0);
     }
 
     /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
     public LoopMemory rewound(boolean succeeded) {
-        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, !succeeded, false, succeeded);
+        return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, notAnsweringSinceNanos, !succeeded, false,
+                succeeded, abdicated);
     }
 
     /** The data directory was moved aside: what failed on it no longer matters. */
     public LoopMemory movedAside() {
-        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, false, standbyStartFailed, false);
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
+                false, standbyStartFailed, false, abdicated);
     }
 
     /**
@@ -72,8 +89,14 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
      * forked before this node's data ends), not a recovery-only start.
      */
     public LoopMemory standbyStartFailed(boolean ofALeader) {
-        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, rewindFailed, ofALeader,
-                rewoundWithoutStreaming);
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
+                rewindFailed, ofALeader, rewoundWithoutStreaming, abdicated);
+    }
+
+    /** This node gave the lease up because its PostgreSQL failed. */
+    public LoopMemory abdicate() {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
+                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, true);
     }
 
     private static long since(long start, boolean condition, long nowNanos) {

@@ -59,6 +59,10 @@ public record Observation(
         return millisSince(memory.notStreamingSinceNanos());
     }
 
+    long notAnsweringMillis() {
+        return millisSince(memory.notAnsweringSinceNanos());
+    }
+
     long leaderlessMillis() {
         return millisSince(memory.leaderlessSinceNanos());
     }

@@ -27,10 +27,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     public LocalPostgres(NodeConfig config) {
         this.pg = config.postgres();
         this.dir = new DataDirectory(pg.dataDir(), pg.osUser());
-        this.sql = new SqlSession(pg);
+        this.sql = new SqlSession(pg, 10);
         this.tools = new PgTools(pg.binDir(), new OsCommand(pg.osUser(), Path.of("/")));
         this.files = new ManagedConfig(config, dir);
-        this.observer = new StatusObserver(dir, sql);
+        this.observer = new StatusObserver(dir,
+                new SqlSession(pg, (int) config.ha().postgresAnswerTimeout().toSeconds()));
         this.control = new ProcessControl(dir, tools, files, sql);
         this.bootstrap = new ClusterBootstrap(config, dir, tools, files, sql, control);
         this.rewindAndClone = new RewindAndClone(config, dir, tools, files, control);
@@ -126,6 +127,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     @Override
     public synchronized void reconcileMembers(Map<String, String> memberAddresses) throws PostgresException {
         members.reconcile(memberAddresses);
+    }
+
+    @Override
+    public synchronized void kill() throws PostgresException {
+        control.kill();
     }
 
     @Override

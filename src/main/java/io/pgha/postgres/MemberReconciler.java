@@ -42,8 +42,11 @@ final class MemberReconciler {
             }
             Set<String> existing = new HashSet<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical'")) {
-                while (rs.next()) existing.add(rs.getString(1));
+                    "SELECT slot_name, wal_status = 'lost' FROM pg_replication_slots WHERE slot_type = 'physical'")) {
+                while (rs.next()) {
+                    if (rs.getBoolean(2) && dropInvalidated(c, rs.getString(1))) continue;
+                    existing.add(rs.getString(1));
+                }
             }
             for (String slot : wanted) {
                 if (!existing.contains(slot)) {
@@ -68,6 +71,23 @@ final class MemberReconciler {
             sql.close();
             throw new PostgresException("cannot reconcile slots and pg_hba: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A slot whose standby fell more than max_slot_wal_keep_size behind is invalidated for good: dropped here so it is
+     * made anew, and the standby (whose WAL is gone) is re-cloned through it. Still in use: left for the next pass.
+     */
+    private static boolean dropInvalidated(Connection c, String slot) throws SQLException {
+        try (var ps = c.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+            }
+        }
+        log.warn("replication slot {} was invalidated (its standby fell more than max_slot_wal_keep_size behind):"
+                + " dropped to be made anew; that standby needs a fresh clone", slot);
+        return true;
     }
 
     /** The slots this server keeps: one per member other than itself. */

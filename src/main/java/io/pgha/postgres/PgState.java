@@ -8,6 +8,7 @@ public enum PgState {
     NO_DATA("no data"),
     STOPPED("stopped"),
     STARTING("starting"),
+    NOT_ANSWERING("not answering"),
     RUNNING("running"),
     STREAMING("streaming"),
     ARCHIVE_RECOVERY("in archive recovery"),

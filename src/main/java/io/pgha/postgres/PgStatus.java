@@ -21,6 +21,7 @@ import java.util.List;
  * @param pendingRestart a changed parameter takes effect only after a restart
  * @param walReceiverRunning a standby's WAL receiver process exists (connecting, streaming or stopping);
  *                      {@code lsn} was read after this, so without a receiver it cannot grow any more
+ * @param notAnswering  past its start-up, it took the agent's connection or query and did not answer in time (hung)
  */
 public record PgStatus(
         boolean hasData,
@@ -38,13 +39,14 @@ public record PgStatus(
         List<String> syncStandbys,
         int syncQuorum,
         boolean pendingRestart,
-        boolean walReceiverRunning) {
+        boolean walReceiverRunning,
+        boolean notAnswering) {
 
     public PgStatus(boolean hasData, boolean running, boolean accepting, boolean inRecovery, long timeline, long lsn,
                     boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal, List<String> slots,
                     List<String> streamingStandbys, List<String> syncStandbys, int syncQuorum) {
         this(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost, upstreamPort, standbySignal,
-                slots, streamingStandbys, syncStandbys, syncQuorum, false, streaming);
+                slots, streamingStandbys, syncStandbys, syncQuorum, false, streaming, false);
     }
 
     public static PgStatus noData() {
@@ -61,7 +63,7 @@ public record PgStatus(
                 .timeline(timeline).lsn(lsn).streaming(streaming).upstream(upstreamHost, upstreamPort)
                 .standbySignal(standbySignal).slots(slots).streamingStandbys(streamingStandbys)
                 .syncStandbys(syncStandbys).syncQuorum(syncQuorum).pendingRestart(pendingRestart)
-                .walReceiverRunning(walReceiverRunning);
+                .walReceiverRunning(walReceiverRunning).notAnswering(notAnswering);
     }
 
     public boolean isPrimary() {
@@ -71,6 +73,7 @@ public record PgStatus(
     public PgState state() {
         if (!hasData) return PgState.NO_DATA;
         if (!running) return PgState.STOPPED;
+        if (notAnswering) return PgState.NOT_ANSWERING;
         if (!accepting) return PgState.STARTING;
         if (!inRecovery) return PgState.RUNNING;
         return streaming ? PgState.STREAMING : PgState.ARCHIVE_RECOVERY;
@@ -98,6 +101,7 @@ public record PgStatus(
         private int syncQuorum;
         private boolean pendingRestart;
         private boolean walReceiverRunning;
+        private boolean notAnswering;
 
         private Builder() {}
 
@@ -117,11 +121,12 @@ public record PgStatus(
         public Builder sync(SyncNames names) { return syncStandbys(names.members()).syncQuorum(names.quorum()); }
         public Builder pendingRestart(boolean v) { pendingRestart = v; return this; }
         public Builder walReceiverRunning(boolean v) { walReceiverRunning = v; return this; }
+        public Builder notAnswering(boolean v) { notAnswering = v; return this; }
 
         public PgStatus build() {
             return new PgStatus(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost,
                     upstreamPort, standbySignal, slots, streamingStandbys, syncStandbys, syncQuorum, pendingRestart,
-                    walReceiverRunning);
+                    walReceiverRunning, notAnswering);
         }
     }
 }

@@ -57,6 +57,12 @@ public interface Postgres {
     /** Marks a stopped former primary to start as a standby next time (standby.signal). */
     void markStandby() throws PostgresException;
 
+    /**
+     * SIGKILL to the postmaster and every process it started, which reaches even stopped (SIGSTOP, hung) processes
+     * that pg_ctl cannot stop; returns once none is left, or throws when some survive.
+     */
+    void kill() throws PostgresException;
+
     /** PostgreSQL re-reads its configuration files (pg_reload_conf()); an operator's reload. */
     void reload() throws PostgresException;
 

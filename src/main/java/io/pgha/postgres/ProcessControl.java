@@ -147,6 +147,29 @@ final class ProcessControl {
         }
     }
 
+    /** For a server that does not answer: every process of it, stopped or not, killed at once. */
+    void kill() throws PostgresException {
+        var postmaster = dir.postmaster();
+        if (postmaster.isEmpty()) return;
+        List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.get().descendants().toList());
+        all.add(0, postmaster.get());
+        all.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (all.stream().anyMatch(Processes::isRunning)) {
+            if (System.nanoTime() > deadline)
+                throw new PostgresException("PostgreSQL's processes survived SIGKILL for 5 s: "
+                        + all.stream().filter(Processes::isRunning).map(h -> String.valueOf(h.pid())).toList());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PostgresException("interrupted while killing PostgreSQL", e);
+            }
+        }
+        sql.close();
+        log.warn("PostgreSQL killed (postmaster {} and {} other processes)", postmaster.get().pid(), all.size() - 1);
+    }
+
     /** The fencing stop; touches nothing another operation may be holding (no SQL session). */
     void stopNow() throws PostgresException {
         if (dir.postmaster().isEmpty()) return;

@@ -12,10 +12,13 @@ import java.util.Properties;
 /** The agent's one superuser connection to its local server: opened on demand, dropped after any error. */
 final class SqlSession {
     private final NodeConfig.Postgres pg;
+    private final int timeoutSeconds;
     private Connection connection;
 
-    SqlSession(NodeConfig.Postgres pg) {
+    /** @param timeoutSeconds how long to wait for the server to connect, log in or answer a query */
+    SqlSession(NodeConfig.Postgres pg, int timeoutSeconds) {
         this.pg = pg;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     Connection get() throws SQLException, IOException {
@@ -23,8 +26,9 @@ final class SqlSession {
         Properties props = new Properties();
         props.setProperty("user", pg.superuser());
         props.setProperty("password", Files.readString(pg.superuserPasswordFile()).strip());
-        props.setProperty("connectTimeout", "2");
-        props.setProperty("socketTimeout", "10");
+        props.setProperty("connectTimeout", String.valueOf(Math.min(2, timeoutSeconds)));
+        props.setProperty("loginTimeout", String.valueOf(timeoutSeconds));
+        props.setProperty("socketTimeout", String.valueOf(timeoutSeconds));
         props.setProperty("ApplicationName", "pgha");
         props.setProperty("sslmode", "disable");
         connection = DriverManager.getConnection("jdbc:postgresql://"

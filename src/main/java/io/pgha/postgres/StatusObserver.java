@@ -30,8 +30,24 @@ final class StatusObserver {
             return readOverSql(st, found);
         } catch (SQLException | IOException e) {
             sql.close();
-            return found.build();
+            return found.notAnswering(timedOut(e) && started(dir.postmaster())).build();
         }
+    }
+
+    /** Past its start-up (postmaster.pid says ready or standby): a server that times out now is not just starting. */
+    private boolean started(java.util.Optional<ProcessHandle> postmaster) {
+        if (postmaster.isEmpty()) return false;
+        String status = dir.postmasterStatus(postmaster.get().pid());
+        return "ready".equals(status) || "standby".equals(status);
+    }
+
+    /** The server took the connection or the query and never answered (refusals and errors do not count). */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) return true;
+            if (t.getMessage() != null && t.getMessage().contains("timed out")) return true;
+        }
+        return false;
     }
 
     private static PgStatus readOverSql(Statement st, PgStatus.Builder status) throws SQLException {
@@ -72,7 +88,8 @@ final class StatusObserver {
         }
         List<String> slots = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(
-                "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY 1")) {
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'"
+                        + " AND wal_status IS DISTINCT FROM 'lost' ORDER BY 1")) {
             while (rs.next()) slots.add(rs.getString(1));
         }
         List<String> streamingStandbys = new ArrayList<>();

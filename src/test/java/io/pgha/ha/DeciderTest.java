@@ -19,6 +19,7 @@ import io.pgha.ha.Decision.Detach;
 import io.pgha.ha.Decision.Fence;
 import io.pgha.ha.Decision.Follow;
 import io.pgha.ha.Decision.HandOver;
+import io.pgha.ha.Decision.KillAndRelease;
 import io.pgha.ha.Decision.Lead;
 import io.pgha.ha.Decision.Promote;
 import io.pgha.ha.Decision.Reinit;
@@ -62,6 +63,7 @@ class DeciderTest {
     static final PgStatus STOPPED_STANDBY = pg(false, false, true, false, 0, true);
     static final PgStatus STARTING_PRIMARY = pg(true, false, false, false, 0, false);
     static final PgStatus STARTING_STANDBY = pg(true, false, true, false, 0, true);
+    static final PgStatus HUNG_PRIMARY = STARTING_PRIMARY.toBuilder().notAnswering(true).build();
 
     static PgStatus pg(boolean running, boolean accepting, boolean recovery, boolean streaming, long lsn, boolean signal) {
         return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of(), List.of(), List.of(), 0);
@@ -84,10 +86,12 @@ class DeciderTest {
 
         Obs following(String f) { return new Obs(o.withFollowing(f)); }
         Obs store(StoreHealth h) { return new Obs(o.withStore(h)); }
-        Obs pgDownFor(long ms) { return memory(new LoopMemory(NOW - ms * MS, m().notStreamingSinceNanos(), m().leaderlessSinceNanos(), m().rewindFailed(), m().standbyStartFailed())); }
-        Obs notStreamingFor(long ms) { return memory(new LoopMemory(m().pgDownSinceNanos(), NOW - ms * MS, m().leaderlessSinceNanos(), m().rewindFailed(), m().standbyStartFailed())); }
-        Obs leaderlessFor(long ms) { return memory(new LoopMemory(m().pgDownSinceNanos(), m().notStreamingSinceNanos(), NOW - ms * MS, m().rewindFailed(), m().standbyStartFailed())); }
+        Obs pgDownFor(long ms) { return memory(m().withPgDownSince(NOW - ms * MS)); }
+        Obs notStreamingFor(long ms) { return memory(m().withNotStreamingSince(NOW - ms * MS)); }
+        Obs leaderlessFor(long ms) { return memory(m().withLeaderlessSince(NOW - ms * MS)); }
+        Obs notAnsweringFor(long ms) { return memory(m().withNotAnsweringSince(NOW - ms * MS)); }
         Obs withRewindFailed() { return memory(m().rewound(false)); }
+        Obs abdicated() { return memory(m().abdicate()); }
         Obs withStartFailed() { return memory(m().standbyStartFailed(true)); }
         Obs withNofailover() { return new Obs(o.withNeverPromote()); }
 
@@ -359,6 +363,12 @@ class DeciderTest {
                         node("a", STOPPED_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
                 row("the lease holder gives the lease up when PostgreSQL stays starting",
                         node("a", STARTING_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
+                row("the lease holder kills a PostgreSQL that stopped answering, then gives the lease up",
+                        node("a", HUNG_PRIMARY).notAnsweringFor(S.hungPostgresTimeout().toMillis()), ledBy("a"),
+                        KillAndRelease.class, "killing it and handing the lease to a standby"),
+                row("the lease holder gives a PostgreSQL that missed one answer a second chance",
+                        node("a", HUNG_PRIMARY).notAnsweringFor(S.hungPostgresTimeout().toMillis() - 1), ledBy("a"),
+                        Wait.class, "it is hung if the next query times out too"),
                 row("the lease holder waits for a starting PostgreSQL until the restart timeout",
                         node("a", STARTING_PRIMARY).pgDownFor(limit - 1), ledBy("a"), Wait.class, "PostgreSQL is starting on the lease holder"),
                 row("a lease left by this node's previous store session is taken over, not trusted",
@@ -434,6 +444,12 @@ class DeciderTest {
                         node("c", standbyAt(5000)).leaderlessFor(10), leaderDied, AcquireLease.class, "the most advanced healthy standby at 0/1388"),
                 row("a less advanced standby waits for the better candidate",
                         node("b", standbyAt(4000)).leaderlessFor(10), leaderDied, Wait.class, "c is a better candidate (0/1388 against this node's 0/FA0)"),
+                row("a node that gave the lease up because its PostgreSQL failed leaves the election to the others",
+                        node("a", STOPPED_PRIMARY).abdicated().leaderlessFor(10), formerA, Wait.class,
+                        "this node gave the lease up: leaving the election to the others"),
+                row("after the grace a node that gave the lease up may take it back when nobody else did",
+                        node("a", STOPPED_PRIMARY).abdicated().leaderlessFor(S.abdicationGrace().toMillis()), formerA,
+                        AcquireLease.class, "this node held the lease last and nobody took it since"),
                 row("at equal positions the lower name takes the lease",
                         node("b", standbyAt(5000)), equal, AcquireLease.class, "the most advanced healthy standby"),
                 row("at equal positions the higher name waits",

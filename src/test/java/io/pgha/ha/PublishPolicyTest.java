@@ -62,7 +62,7 @@ class PublishPolicyTest {
 
     static PgStatus standby(boolean walReceiver) {
         return new PgStatus(true, true, true, true, 1, 5000, walReceiver, null, 0, true, List.of(), List.of(), List.of(), 0,
-                false, walReceiver);
+                false, walReceiver, false);
     }
 
     static ClusterSnapshot leaseGoneAfter(long token) {

@@ -39,7 +39,7 @@ class RemedyEscalationTest {
         }
     }
 
-    static final LoopMemory NOT_STREAMING_TOO_LONG = new LoopMemory(0, NOW - TIMEOUT_NANOS, 0, false, false);
+    static final LoopMemory NOT_STREAMING_TOO_LONG = LoopMemory.START.withNotStreamingSince(NOW - TIMEOUT_NANOS);
 
     static Stream<Row> rows() {
         return Stream.of(

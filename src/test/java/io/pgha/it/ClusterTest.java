@@ -122,7 +122,7 @@ class ClusterTest {
         awaitHealthy(i -> true);
         ClusterSnapshot s = cluster.snapshot();
         long leaders = s.members().values().stream().filter(m -> Member.LEADER.equals(m.role())).count();
-        long streaming = s.members().values().stream().filter(m -> "streaming".equals(m.state())).count();
+        long streaming = s.members().values().stream().filter(m -> m.state() == PgState.STREAMING).count();
         assertThat(leaders).isEqualTo(1);
         assertThat(streaming).isEqualTo(2);
         try (Connection c = connect(leader()); Statement st = c.createStatement()) {
@@ -184,7 +184,7 @@ class ClusterTest {
         Member back = s.members().get(cluster.name(killed));
         Member lead = s.members().get(s.leader().holder());
         assertThat(back.role()).isEqualTo(Member.REPLICA);
-        assertThat(back.state()).isEqualTo("streaming");
+        assertThat(back.state()).isEqualTo(PgState.STREAMING);
         assertThat(back.upstream()).isEqualTo(lead.name());
         await().atMost(BOUND).until(() -> cluster.snapshot().members().get(cluster.name(killed)).timeline() == lead.timeline());
         assertThat(lead.timeline()).isEqualTo(2);

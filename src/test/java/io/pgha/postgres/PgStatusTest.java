@@ -29,7 +29,7 @@ class PgStatusTest {
                 .slots(List.of("node2")).streamingStandbys(List.of("node3")).sync(new SyncNames(1, List.of("node3")))
                 .pendingRestart(true).walReceiverRunning(true).build();
         assertThat(s).isEqualTo(new PgStatus(true, true, true, true, 3, 0x16B374D848L, true, "10.0.0.1", 5432, true,
-                List.of("node2"), List.of("node3"), List.of("node3"), 1, true, true));
+                List.of("node2"), List.of("node3"), List.of("node3"), 1, true, true, false));
         assertThat(s.toBuilder().build()).isEqualTo(s);
         assertThat(s.toBuilder().streaming(false).build().timeline()).isEqualTo(3);
     }
