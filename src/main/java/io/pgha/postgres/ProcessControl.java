@@ -149,6 +149,11 @@ final class ProcessControl {
 
     /** For a server that does not answer: every process of it, stopped or not, killed at once. */
     void kill() throws PostgresException {
+        killProcesses();
+        sql.close();
+    }
+
+    private void killProcesses() throws PostgresException {
         var postmaster = dir.postmaster();
         if (postmaster.isEmpty()) return;
         List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.get().descendants().toList());
@@ -166,7 +171,6 @@ final class ProcessControl {
                 throw new PostgresException("interrupted while killing PostgreSQL", e);
             }
         }
-        sql.close();
         log.warn("PostgreSQL killed (postmaster {} and {} other processes)", postmaster.get().pid(), all.size() - 1);
     }
 
@@ -174,8 +178,12 @@ final class ProcessControl {
     void stopNow() throws PostgresException {
         if (dir.postmaster().isEmpty()) return;
         OsCommand.Result r = tools.exec(List.of(tools.bin("pg_ctl"), "stop", "-D", dir.path().toString(), "-m", "immediate",
-                "-w", "-t", "10", "-s"), 15_000);
-        if (!r.ok() && dir.postmaster().isPresent()) throw new PostgresException("pg_ctl stop -m immediate failed: " + r.output());
+                "-w", "-t", "3", "-s"), 5_000);
+        if (!r.ok() && dir.postmaster().isPresent()) {
+            // a stopped or hung server never acts on pg_ctl's SIGQUIT; SIGKILL it is
+            log.warn("pg_ctl stop -m immediate failed ({}): killing PostgreSQL", r.output());
+            killProcesses();
+        }
         log.warn("PostgreSQL stopped immediately (fenced)");
     }
 }
