@@ -9,7 +9,7 @@ class PgStatusTest {
     @Test
     void labelsAreThePublishedStatesAndReadBack() {
         assertThat(PgState.values()).extracting(PgState::label).containsExactly(
-                "no data", "stopped", "starting", "running", "streaming", "in archive recovery", "unknown");
+                "no data", "stopped", "starting", "not answering", "running", "streaming", "in archive recovery", "unknown");
         for (PgState s : PgState.values()) assertThat(PgState.fromLabel(s.label())).isSameAs(s);
         assertThat(PgState.fromLabel("rewinding")).isSameAs(PgState.UNKNOWN);
         assertThat(PgState.fromLabel(null)).isSameAs(PgState.UNKNOWN);
@@ -20,6 +20,14 @@ class PgStatusTest {
         assertThat(PgStatus.builder().build()).isEqualTo(
                 new PgStatus(false, false, false, false, 0, 0, false, null, 0, false, List.of(), List.of(), List.of(), 0));
         assertThat(PgStatus.noData().state()).isSameAs(PgState.NO_DATA);
+    }
+
+    @Test
+    void aStartedServerThatDoesNotAnswerIsNotAnsweringNotStarting() {
+        PgStatus running = PgStatus.builder().hasData(true).running(true).build();
+        assertThat(running.state()).isSameAs(PgState.STARTING);
+        assertThat(running.toBuilder().notAnswering(true).build().state()).isSameAs(PgState.NOT_ANSWERING);
+        assertThat(running.toBuilder().notAnswering(true).build().isPrimary()).isFalse();
     }
 
     @Test
