@@ -2,23 +2,23 @@ package io.pgha;
 
 import io.pgha.cli.AgentCommand;
 import io.pgha.cli.DemoCommand;
-import io.pgha.cli.ListCommand;
-import io.pgha.cli.RemoveCommand;
+import io.pgha.cli.EditConfigCommand;
+import io.pgha.cli.FailoverCommand;
 import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.HistoryCommand;
-import io.pgha.cli.FailoverCommand;
-import io.pgha.cli.ReinitCommand;
-import io.pgha.cli.RestartCommand;
-import io.pgha.cli.ShowConfigCommand;
-import io.pgha.cli.EditConfigCommand;
+import io.pgha.cli.ListCommand;
 import io.pgha.cli.PauseCommand;
+import io.pgha.cli.ReinitCommand;
+import io.pgha.cli.RemoveCommand;
+import io.pgha.cli.RestartCommand;
 import io.pgha.cli.ResumeCommand;
+import io.pgha.cli.ShowConfigCommand;
 import io.pgha.cli.SwitchoverCommand;
 import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 // INHERIT: every subcommand answers -h/--help and -V/--version too
 @Command(name = "pgha", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "pgha 0.1.0",

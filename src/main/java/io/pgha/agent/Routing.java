@@ -1,11 +1,11 @@
 package io.pgha.agent;
 
-import io.pgha.postgres.PgState;
+import io.pgha.admin.AdminActions;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
-import io.pgha.admin.AdminActions;
 import io.pgha.ha.NodeState;
+import io.pgha.postgres.PgState;
 import io.pgha.routing.ApiAuth;
 import io.pgha.routing.CallbackRunner;
 import io.pgha.routing.DnsSettings;

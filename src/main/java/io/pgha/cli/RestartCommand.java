@@ -1,11 +1,11 @@
 package io.pgha.cli;
 
-import io.pgha.postgres.PgState;
 import io.pgha.admin.ClusterAdmin;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.Store;
+import io.pgha.postgres.PgState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

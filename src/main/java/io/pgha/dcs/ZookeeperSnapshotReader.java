@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.OpResult.ErrorResult;
 import org.apache.zookeeper.OpResult.GetChildrenResult;
 import org.apache.zookeeper.OpResult.GetDataResult;
+import org.apache.zookeeper.OpResult;
 
 /**
  * Reads the whole cluster as one consistent view: every key in one read-only multi, which the server answers

@@ -1,10 +1,10 @@
 package io.pgha.demo;
 
-import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.ZookeeperStore;
+import io.pgha.postgres.PgState;
 import io.pgha.postgres.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;

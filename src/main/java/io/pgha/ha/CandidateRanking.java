@@ -1,12 +1,12 @@
 package io.pgha.ha;
 
-import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.SyncState;
 import io.pgha.postgres.Lsn;
+import io.pgha.postgres.PgState;
 import java.util.List;
 import java.util.Set;
 

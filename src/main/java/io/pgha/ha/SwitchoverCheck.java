@@ -1,10 +1,10 @@
 package io.pgha.ha;
 
-import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.postgres.Lsn;
+import io.pgha.postgres.PgState;
 import java.util.ArrayList;
 import java.util.List;
 

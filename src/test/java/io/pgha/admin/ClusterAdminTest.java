@@ -2,12 +2,13 @@ package io.pgha.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.SyncState;
 import io.pgha.dcs.ZookeeperStore;
+import io.pgha.postgres.PgState;
+import io.pgha.testing.InJvmZookeeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.SyncState;
 import io.pgha.dcs.ZookeeperStore;
+import io.pgha.testing.InJvmZookeeper;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

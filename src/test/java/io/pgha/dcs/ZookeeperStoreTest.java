@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.postgres.PgState;
+import io.pgha.testing.InJvmZookeeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.Test;
 /** The ZooKeeper store against a real ZooKeeper server in this JVM. */
 class ZookeeperStoreTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
-    private static ZookeeperTestServer server;
+    private static InJvmZookeeper server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ZookeeperTestServer.start(27201);
+        server = InJvmZookeeper.start(27201);
     }
 
     @AfterAll
@@ -164,7 +165,7 @@ class ZookeeperStoreTest {
         Duration ttl = Duration.ofSeconds(2);
         // RetryNTimes(2, 100): three attempts, each waiting up to the connection timeout (max(1 s, ttl/2))
         Duration bound = Duration.ofMillis(3 * Math.max(1000, ttl.toMillis() / 2) + 2 * 100 + 1500);
-        try (ZookeeperTestServer lonely = ZookeeperTestServer.start(27202);
+        try (InJvmZookeeper lonely = InJvmZookeeper.start(27202);
              ZookeeperStore store = agentStore(lonely.connectString(), "unavailable", ttl)) {
             store.publish(member("a", Member.LEADER));
             lonely.stop();

@@ -2,15 +2,14 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.postgres.PgState;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.FailoverRequest;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreHealth;
-import io.pgha.dcs.SyncState;
 import io.pgha.dcs.Switchover;
+import io.pgha.dcs.SyncState;
 import io.pgha.ha.Decision.AbandonSwitchover;
 import io.pgha.ha.Decision.AcquireLease;
 import io.pgha.ha.Decision.Bootstrap;
@@ -29,6 +28,7 @@ import io.pgha.ha.Decision.Rewind;
 import io.pgha.ha.Decision.StartPrimary;
 import io.pgha.ha.Decision.StartStandby;
 import io.pgha.ha.Decision.Wait;
+import io.pgha.postgres.PgState;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Upstream;
 import java.util.HashMap;

@@ -2,10 +2,10 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.postgres.PgState;
 import io.pgha.postgres.PgStatus;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package io.pgha.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
+import io.pgha.postgres.PgState;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -3,10 +3,10 @@ package io.pgha.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.postgres.PgState;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.demo.LocalCluster;
+import io.pgha.postgres.PgState;
 import io.pgha.postgres.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -19,6 +19,15 @@ class PostgresPartsTest {
     }
 
     @Test
+    void onlyATimeoutCountsAsNotAnswering() {
+        var socketTimeout = new java.sql.SQLException("An I/O error occurred", new java.net.SocketTimeoutException("Read timed out"));
+        assertThat(StatusObserver.timedOut(socketTimeout)).isTrue();
+        assertThat(StatusObserver.timedOut(new java.sql.SQLException("Connection attempt timed out."))).isTrue();
+        assertThat(StatusObserver.timedOut(new java.sql.SQLException("the database system is starting up"))).isFalse();
+        assertThat(StatusObserver.timedOut(new java.sql.SQLException("Connection refused", new java.net.ConnectException()))).isFalse();
+    }
+
+    @Test
     void quotingDoublesTheQuote() {
         assertThat(SqlText.identifier("we\"ird")).isEqualTo("\"we\"\"ird\"");
         assertThat(SqlText.literal("it's")).isEqualTo("'it''s'");

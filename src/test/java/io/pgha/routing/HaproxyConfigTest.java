@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.pgha.postgres.PgState;
-import io.pgha.dcs.Member;
 import io.pgha.admin.AdminActions;
+import io.pgha.dcs.Member;
 import io.pgha.ha.NodeState;
+import io.pgha.postgres.PgState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

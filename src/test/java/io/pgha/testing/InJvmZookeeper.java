@@ -1,4 +1,4 @@
-package io.pgha.dcs;
+package io.pgha.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 
-/** A standalone ZooKeeper server inside the test JVM, on a port of 27200-27299 and a data directory it deletes. */
-final class ZookeeperTestServer implements AutoCloseable {
+/** A single real ZooKeeper server inside the test's JVM, on loopback; its files are deleted on close. */
+public final class InJvmZookeeper implements AutoCloseable {
     private static final int TICK_MILLIS = 200;
 
     private final Path dataDir;
@@ -18,29 +18,28 @@ final class ZookeeperTestServer implements AutoCloseable {
     private final ServerCnxnFactory connections;
     private final int port;
 
-    private ZookeeperTestServer(Path dataDir, ZooKeeperServer server, ServerCnxnFactory connections, int port) {
+    private InJvmZookeeper(Path dataDir, ZooKeeperServer server, ServerCnxnFactory connections, int port) {
         this.dataDir = dataDir;
         this.server = server;
         this.connections = connections;
         this.port = port;
     }
 
-    static ZookeeperTestServer start(int port) throws Exception {
-        if (port < 27200 || port > 27299) throw new IllegalArgumentException("the store tests own ports 27200-27299");
+    public static InJvmZookeeper start(int port) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("pgha-zk-test-");
         ZooKeeperServer server = new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_MILLIS);
         server.setMaxSessionTimeout(60_000);
         ServerCnxnFactory connections = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port), 100);
         connections.startup(server);
-        return new ZookeeperTestServer(dataDir, server, connections, port);
+        return new InJvmZookeeper(dataDir, server, connections, port);
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
     /** Stops answering: every client loses its connection. */
-    void stop() {
+    public void stop() {
         connections.shutdown();
         server.shutdown();
     }
@@ -49,7 +48,7 @@ final class ZookeeperTestServer implements AutoCloseable {
     public void close() throws IOException {
         stop();
         try (Stream<Path> files = Files.walk(dataDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }
