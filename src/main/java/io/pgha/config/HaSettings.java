@@ -97,6 +97,14 @@ public record HaSettings(
         return postgresAnswerTimeout();
     }
 
+    /**
+     * An agent that has not checked in with its watchdog for this long is frozen for good (its store session is
+     * expiring): the watchdog ends it, so its proxy and API ports refuse clients rather than hang them.
+     */
+    public Duration agentFrozenAfter() {
+        return ttl;
+    }
+
     /** A node that gave the lease up because its PostgreSQL failed stays out of the election this long (three leases). */
     public Duration abdicationGrace() {
         return ttl.multipliedBy(3);

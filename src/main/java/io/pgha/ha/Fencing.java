@@ -66,6 +66,7 @@ final class Fencing implements AutoCloseable {
      */
     private void checkInWithWatchdog() {
         try {
+            watchdog.alive(settings.agentFrozenAfter());
             var postmaster = pg.postmasterPid();
             if (postmaster.isEmpty() || !Decider.mayAcceptWrites(quickStatus(true))) {
                 watchdog.disarm();

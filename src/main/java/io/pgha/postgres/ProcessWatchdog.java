@@ -75,6 +75,11 @@ public final class ProcessWatchdog implements Watchdog {
     }
 
     @Override
+    public synchronized void alive(Duration frozenAfter) {
+        send(String.format(Locale.ROOT, "alive %d %.3f", ProcessHandle.current().pid(), frozenAfter.toMillis() / 1000.0));
+    }
+
+    @Override
     public synchronized void disarm() {
         if (armedPid < 0) return;
         if (send("disarm")) {

@@ -13,6 +13,12 @@ public interface Watchdog extends AutoCloseable {
     /** Nothing to guard: this node is not a primary, or it is shutting down cleanly. */
     void disarm();
 
+    /**
+     * The agent lives: when it has sent nothing for {@code frozenAfter}, it is frozen, and the watchdog ends it so that
+     * its ports refuse clients instead of taking connections nobody answers.
+     */
+    void alive(Duration frozenAfter);
+
     @Override
     void close();
 
@@ -22,6 +28,9 @@ public interface Watchdog extends AutoCloseable {
 
         @Override
         public void disarm() {}
+
+        @Override
+        public void alive(Duration frozenAfter) {}
 
         @Override
         public void close() {}

@@ -81,6 +81,60 @@ class ProcessWatchdogTest {
                 .contains("postmaster " + postmaster.pid());
     }
 
+    /** The script fed by hand: the test's own JVM must never be the agent it may kill. */
+    Process script(Path dir) throws Exception {
+        Path script = dir.resolve("watchdog.sh");
+        try (var in = ProcessWatchdog.class.getResourceAsStream("watchdog.sh")) {
+            Files.copy(in, script);
+        }
+        return new ProcessBuilder("bash", script.toString()).start();
+    }
+
+    static void send(OutputStream to, String line) throws Exception {
+        to.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        to.flush();
+    }
+
+    @Test
+    void anAgentThatSendsNothingAtAllIsKilledAfterStoppingItsPostmaster() throws Exception {
+        Process watchdog = script(dir);
+        OutputStream agent = watchdog.getOutputStream();
+        try {
+            send(agent, "alive " + bystander.pid() + " 0.500");
+            send(agent, "arm " + postmaster.pid() + " 0.300");
+            // nothing more, the pipe still open: a frozen JVM
+            assertThat(postmaster.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(postmaster.exitValue()).isEqualTo(SIGQUIT_EXIT);
+            assertThat(bystander.waitFor(10, TimeUnit.SECONDS)).as("the frozen agent").isTrue();
+            assertThat(bystander.exitValue()).isEqualTo(128 + 9);
+            assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(watchdog.getErrorStream().readAllBytes()))
+                    .contains("the agent (pid " + bystander.pid() + ") sent nothing for 0.500000 s: killed it");
+        } finally {
+            agent.close();
+            watchdog.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAgentThatLivesButNoLongerVouchesForItsLeaseLosesItsPostmasterNotItsLife() throws Exception {
+        Process watchdog = script(dir);
+        OutputStream agent = watchdog.getOutputStream();
+        try {
+            send(agent, "arm " + postmaster.pid() + " 0.300");
+            long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < end) {
+                send(agent, "alive " + bystander.pid() + " 0.500");
+                Thread.sleep(100); // the agent's check-in interval: time passing is what this test is about
+            }
+            assertThat(postmaster.waitFor(10, TimeUnit.SECONDS)).as("stopped when the arm ran out").isTrue();
+            assertThat(bystander.isAlive()).as("an agent that keeps talking is not frozen").isTrue();
+        } finally {
+            agent.close();
+            watchdog.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aPidThatIsNotAPostmasterIsLeftAlone() throws Exception {
         try (ProcessWatchdog w = ProcessWatchdog.start(dir)) {
