@@ -44,6 +44,26 @@ class FrozenAgentTest {
         TestClusters.stop(cluster);
     }
 
+    /**
+     * A client with no connect, login or socket timeout, as JDBC's defaults are: "refused" or "primary" (served by a
+     * primary), never a hang; the bound here is only so a failing run ends.
+     */
+    String connectWithoutTimeouts(String host, int port) throws Exception {
+        Properties noTimeouts = new Properties();
+        noTimeouts.putAll(props);
+        for (String t : List.of("connectTimeout", "socketTimeout", "loginTimeout")) noTimeouts.setProperty(t, "0");
+        var attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", noTimeouts);
+                 Statement st = c.createStatement(); var rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                return rs.getBoolean(1) ? "standby" : "primary";
+            } catch (java.sql.SQLException e) {
+                return "refused";
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        return attempt.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Test
     void aFrozenPrimaryAgentsPostgresStopsBeforeAnotherNodePromotes() throws Exception {
         int old = cluster.leader().orElseThrow();
@@ -64,6 +84,8 @@ class FrozenAgentTest {
             assertThat(promotion.member()).isEqualTo(cluster.name(now));
             // the agent is still frozen: only the watchdog can have stopped its PostgreSQL
             assertThat(cluster.postmaster(old)).as("the frozen primary's postmaster").isEmpty();
+            assertThat(connectWithoutTimeouts(cluster.host(old), cluster.proxyPort(old)))
+                    .as("a client with no timeout at the frozen node's read-write proxy").isIn("refused", "primary");
             // straight to the new primary: pgjdbc's multi-host URL remembers for a while which host was the primary
             String newPrimary = "jdbc:postgresql://" + cluster.host(now) + ":" + cluster.pgPort(now) + "/postgres";
             try (Connection c = DriverManager.getConnection(newPrimary, props); Statement st = c.createStatement()) {
@@ -78,7 +100,9 @@ class FrozenAgentTest {
                 .isLessThan(promotion.atMillis());
         assertThat(Files.readString(cluster.agentLog(old)))
                 .contains("pgha watchdog: the agent did not check in")
-                .contains("postmaster " + postmasterBefore);
+                .contains("postmaster " + postmasterBefore)
+                .contains("sent nothing for 3.000000 s: killed it");
+        await().atMost(BOUND).until(() -> Files.readString(cluster.agentLog(old)).contains("[supervisor] the agent ended by itself"));
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
     }
 }
