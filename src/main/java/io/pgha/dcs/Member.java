@@ -12,6 +12,7 @@ import java.util.List;
  * @param slots            physical slots on this member's server (a leader publishes the slots it made)
  * @param pendingRestart   a changed PostgreSQL parameter takes effect only after a restart
  * @param priority         among equally advanced candidates the higher wins
+ * @param stuck            why this member's agent gave up on every remedy and waits for an operator; null when it is not
  */
 public record Member(
         String name,
@@ -28,7 +29,15 @@ public record Member(
         String upstream,
         long updatedAtMillis,
         boolean pendingRestart,
-        int priority) {
+        int priority,
+        String stuck) {
+
+    public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
+                  boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
+                  boolean pendingRestart, int priority) {
+        this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
+                updatedAtMillis, pendingRestart, priority, null);
+    }
 
     public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
@@ -46,13 +55,13 @@ public record Member(
     /** The same record with another WAL position. */
     public Member withLsn(long position) {
         return new Member(name, host, port, apiUrl, role, state, timeline, position, nofailover, lostLeaderToken, slots,
-                upstream, updatedAtMillis, pendingRestart, priority);
+                upstream, updatedAtMillis, pendingRestart, priority, stuck);
     }
 
     /** The same record stamped at another time. */
     public Member withUpdatedAtMillis(long at) {
         return new Member(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots,
-                upstream, at, pendingRestart, priority);
+                upstream, at, pendingRestart, priority, stuck);
     }
 
     public static final String LEADER = "leader";

@@ -50,6 +50,7 @@ final class Actor {
             throws PostgresException, StoreException {
         switch (d) {
             case Decision.Wait w -> { return memory; }
+            case Decision.Stuck s -> { return memory; }
             case Decision.Lead l -> {
                 reconciler.members(view, false);
                 reconciler.synchronousSet(view, status);

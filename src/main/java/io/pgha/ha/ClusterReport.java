@@ -29,7 +29,9 @@ public record ClusterReport(String cluster, String leader, List<Row> members, St
             rows.add(new Row(m.name(), m.host(), m.port(), role, state, m.timeline(), lag, m.apiUrl(), sync));
         }
         String warning = null;
-        if (s.paused()) warning = "maintenance mode: agents act on no failure until pgha resume";
+        Member stuck = s.members().values().stream().filter(m -> m.stuck() != null && s.isAlive(m.name())).findFirst().orElse(null);
+        if (stuck != null) warning = stuck.name() + " is stuck: " + stuck.stuck();
+        else if (s.paused()) warning = "maintenance mode: agents act on no failure until pgha resume";
         else if (leader == null) warning = "no leader: nobody accepts writes";
         else if (s.sync() != null && s.sync().members().isEmpty() && leader.equals(s.sync().leader()))
             warning = "no synchronous standby: commits are acknowledged by " + leader + " alone";

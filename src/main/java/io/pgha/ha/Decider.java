@@ -107,6 +107,10 @@ public final class Decider {
                     return new Decision.Follow(up, "following the new leader " + leader.name());
                 if (streamsFrom(pg, leader)) return new Decision.Wait("streaming from " + leader.name());
                 if (o.notStreamingMillis() >= s.standbyStreamTimeout().toMillis()) {
+                    if (o.memory().reclonedWithoutStreaming())
+                        return new Decision.Stuck("cloned anew from " + leader.name() + " and still not streaming after "
+                                + s.standbyStreamTimeout().toMillis() + " ms: every remedy failed; see this node's"
+                                + " PostgreSQL log, then pgha reinit " + o.me() + " to try again");
                     if (o.memory().rewoundWithoutStreaming())
                         return new Decision.Reinit(up, "still not streaming from " + leader.name() + " after pg_rewind"
                                 + " (the WAL this node needs may be gone from the leader): moving its data aside and cloning "
@@ -120,6 +124,9 @@ public final class Decider {
                 return new Decision.Reinit(up, "pg_rewind cannot bring this node back: moving its data aside and cloning " + leader.name());
             if (!pg.standbySignal())
                 return new Decision.Rewind(up, "this node was a primary: rewinding it to follow " + leader.name());
+            if (o.memory().standbyStartFailed() && o.memory().reclonedWithoutStreaming())
+                return new Decision.Stuck("cloned anew from " + leader.name() + " and PostgreSQL still cannot start as"
+                        + " its standby: every remedy failed; see this node's PostgreSQL log, then pgha reinit " + o.me());
             if (o.memory().standbyStartFailed() && o.memory().rewoundWithoutStreaming())
                 return new Decision.Reinit(up, "PostgreSQL cannot start as a standby of " + leader.name()
                         + " even after pg_rewind: moving its data aside and cloning " + leader.name());

@@ -59,4 +59,10 @@ public sealed interface Decision {
     record HandOver(String candidate, String reason) implements Decision {}
 
     record Wait(String reason) implements Decision {}
+
+    /**
+     * Every remedy was tried and failed (rewound, then cloned anew, and still not streaming): nothing is repeated;
+     * the node waits for an operator, and {@code pgha list}, {@code /metrics} and the API say so.
+     */
+    record Stuck(String reason) implements Decision {}
 }

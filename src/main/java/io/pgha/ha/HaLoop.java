@@ -41,6 +41,7 @@ public final class HaLoop implements AutoCloseable {
     private volatile long lastLoopAtNanos = System.nanoTime();
     private volatile NodeState state;
     private LoopMemory memory = LoopMemory.START;
+    private String stuck;
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings) {
         this(me, pg, store, settings, Watchdog.NONE);
@@ -119,6 +120,7 @@ public final class HaLoop implements AutoCloseable {
             lastReason = d.reason();
         }
         memory = actor.act(d, view, status, memory);
+        stuck = d instanceof Decision.Stuck ? d.reason() : null;
         if (view != null && status.running() && status.accepting()) {
             if (reloadRequested.getAndSet(false)) reload(view);
             else reconciler.parameters(view.parameters());
@@ -126,7 +128,7 @@ public final class HaLoop implements AutoCloseable {
         if (view != null) actor.loadHistoryOnce();
         NodeState next = new NodeState(me.name(), me.cluster(), status, view, iLead && status.isPrimary(),
                 health.connected(), startedWall, (System.nanoTime() - lastLoopAtNanos) / 1_000_000, actor.failovers(),
-                settings, actor.history());
+                settings, actor.history(), stuck);
         state = next;
         for (var l : listeners) {
             try {
@@ -157,7 +159,7 @@ public final class HaLoop implements AutoCloseable {
 
     private void publish(PgStatus status, ClusterSnapshot view, boolean iLead) {
         long nowMillis = System.currentTimeMillis();
-        Member m = PublishPolicy.record(me, status, pg.following(), view, iLead, nowMillis);
+        Member m = PublishPolicy.record(me, status, pg.following(), view, iLead, nowMillis, stuck);
         Member old = view.members().get(me.name());
         if (!PublishPolicy.shouldPublish(old, m, view.leader() != null, nowMillis, settings.loopWait().toMillis())) return;
         try {

@@ -17,13 +17,15 @@ import io.pgha.postgres.PgStatus;
  * @param standbyStartFailed      the last attempt to start PostgreSQL as a standby of a leader failed
  * @param rewoundWithoutStreaming a pg_rewind ran and this standby has not streamed from its leader since: a second
  *                                rewind would fail the same way, so the next remedy is a fresh clone
+ * @param reclonedWithoutStreaming this node's data was moved aside and cloned anew, and it has not streamed since: a
+ *                                second re-clone would fail the same way, so it is stuck until an operator looks
  * @param abdicated               this node gave the lease up because its PostgreSQL failed, and no other node has
  *                                led since: it leaves the election to the others for a while
  */
 public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
                          long notAnsweringSinceNanos, boolean rewindFailed, boolean standbyStartFailed,
-                         boolean rewoundWithoutStreaming, boolean abdicated) {
-    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false);
+                         boolean rewoundWithoutStreaming, boolean reclonedWithoutStreaming, boolean abdicated) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false, false);
 
     /**
      * The timers after one look: each starts the first time its condition is seen, keeps its start while the
@@ -44,27 +46,28 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
                 rewindFailed,
                 standbyStartFailed && !pg.running(),
                 rewoundWithoutStreaming && !streams && !iLead,
+                reclonedWithoutStreaming && !streams && !iLead,
                 abdicated && (lease == null || iLead));
     }
 
     public LoopMemory withPgDownSince(long nanos) {
         return new LoopMemory(nanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
     }
 
     public LoopMemory withNotStreamingSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
     }
 
     public LoopMemory withLeaderlessSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, nanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
     }
 
     public LoopMemory withNotAnsweringSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, nanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
     }
 
     /** Switching upstream restarts the wait for the WAL receiver. */
@@ -75,13 +78,13 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
     /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
     public LoopMemory rewound(boolean succeeded) {
         return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, notAnsweringSinceNanos, !succeeded, false,
-                succeeded, abdicated);
+                succeeded, reclonedWithoutStreaming, abdicated);
     }
 
-    /** The data directory was moved aside: what failed on it no longer matters. */
+    /** The data directory was moved aside to clone anew: what failed on it no longer matters; the clone must stream. */
     public LoopMemory movedAside() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                false, standbyStartFailed, false, abdicated);
+                false, standbyStartFailed, false, true, abdicated);
     }
 
     /**
@@ -90,13 +93,13 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
      */
     public LoopMemory standbyStartFailed(boolean ofALeader) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                rewindFailed, ofALeader, rewoundWithoutStreaming, abdicated);
+                rewindFailed, ofALeader, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
     }
 
     /** This node gave the lease up because its PostgreSQL failed. */
     public LoopMemory abdicate() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, true);
+                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, true);
     }
 
     private static long since(long start, boolean condition, long nowNanos) {

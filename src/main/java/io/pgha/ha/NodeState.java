@@ -15,6 +15,7 @@ import java.util.List;
  * @param lastLoopAtMillis wall-clock time of the latest iteration's start
  * @param loopMillis      how long the latest iteration took
  * @param failovers       promotions this agent performed since it started
+ * @param stuck           why this agent gave up on every remedy (its latest decision), null when it did not
  */
 public record NodeState(
         String name,
@@ -27,4 +28,5 @@ public record NodeState(
         long loopMillis,
         long failovers,
         HaSettings settings,
-        List<HistoryEntry> history) {}
+        List<HistoryEntry> history,
+        String stuck) {}

@@ -16,14 +16,15 @@ final class PublishPolicy {
      * The record this member publishes now. Its position counts in an election (it carries the vanished lease's
      * token) only once nothing more can arrive from the old primary: no upstream configured and no WAL receiver.
      */
-    static Member record(Identity me, PgStatus pg, String following, ClusterSnapshot view, boolean iLead, long nowMillis) {
+    static Member record(Identity me, PgStatus pg, String following, ClusterSnapshot view, boolean iLead, long nowMillis,
+                         String stuck) {
         Lease lease = view.leader();
         String role = iLead && pg.isPrimary() ? Member.LEADER
                 : pg.running() && pg.inRecovery() ? Member.REPLICA : Member.UNKNOWN;
         boolean cutOff = following == null && !pg.walReceiverRunning();
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.state(), pg.timeline(), pg.lsn(),
-                me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority());
+                me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority(), stuck);
     }
 
     /**

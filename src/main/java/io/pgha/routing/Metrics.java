@@ -49,6 +49,8 @@ final class Metrics {
         m.gauge("pgha_running_without_synchronous_standby",
                 "1 when synchronous mode is on but the recorded synchronous set is empty: commits are not protected.",
                 h.synchronous() && sync == 0 ? 1 : 0);
+        m.gauge("pgha_stuck", "1 when this agent tried every remedy, repeats none, and waits for an operator (see its log"
+                + " or GET / for why).", s.stuck() != null ? 1 : 0);
         m.gauge("pgha_replication_slots", "Physical replication slots on this node's PostgreSQL.",
                 pg.slots() == null ? 0 : pg.slots().size());
         return m.out.toString();

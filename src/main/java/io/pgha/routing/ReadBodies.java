@@ -41,6 +41,7 @@ final class ReadBodies {
         if (v != null && v.initialized() != null) b.put("database_system_identifier", v.initialized());
         b.put("holds_lease", s.holdsLease());
         b.put("store_connected", s.storeConnected());
+        if (s.stuck() != null) b.put("stuck", s.stuck());
         Map<String, Object> patroni = new LinkedHashMap<>();
         patroni.put("scope", s.cluster());
         patroni.put("name", s.name());

@@ -19,6 +19,7 @@ import io.pgha.ha.Decision.Fence;
 import io.pgha.ha.Decision.Follow;
 import io.pgha.ha.Decision.HandOver;
 import io.pgha.ha.Decision.KillAndRelease;
+import io.pgha.ha.Decision.Stuck;
 import io.pgha.ha.Decision.Lead;
 import io.pgha.ha.Decision.Promote;
 import io.pgha.ha.Decision.Reinit;
@@ -93,6 +94,7 @@ class DeciderTest {
         Obs withRewindFailed() { return memory(m().rewound(false)); }
         Obs abdicated() { return memory(m().abdicate()); }
         Obs withStartFailed() { return memory(m().standbyStartFailed(true)); }
+        Obs reclonedAlready() { return memory(m().movedAside()); }
         Obs withNofailover() { return new Obs(o.withNeverPromote()); }
 
         private LoopMemory m() { return o.memory(); }
@@ -389,6 +391,9 @@ class DeciderTest {
         View leaderOnTimeline2 = cluster().leader("b", 2)
                 .with(new Member("b", "h", 1, "u", "leader", PgState.RUNNING, 2, 100, false, 0, List.of(), null, 0));
         return Stream.of(
+                row("a standby cloned anew that still does not stream is stuck, and repeats nothing",
+                        node("c", STANDBY_NOT_STREAMING).following("b").reclonedAlready().notStreamingFor(limit), ledBy("b"),
+                        Stuck.class, "every remedy failed"),
                 row("a primary that does not hold the lease is fenced",
                         node("a", PRIMARY), ledBy("b"), Fence.class, "b holds the lease: this node must not accept writes"),
                 row("a starting former primary is fenced while another node leads",

@@ -72,10 +72,10 @@ class PublishPolicyTest {
 
     @Test
     void thePositionCountsInTheElectionOnlyOnceNothingMoreCanArriveFromTheOldPrimary() {
-        assertThat(PublishPolicy.record(ME, standby(false), null, leaseGoneAfter(7), false, T).lostLeaderToken()).isEqualTo(7);
-        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T).lostLeaderToken())
+        assertThat(PublishPolicy.record(ME, standby(false), null, leaseGoneAfter(7), false, T, null).lostLeaderToken()).isEqualTo(7);
+        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T, null).lostLeaderToken())
                 .as("its WAL receiver still runs").isZero();
-        assertThat(PublishPolicy.record(ME, standby(false), "node1", leaseGoneAfter(7), false, T).lostLeaderToken())
+        assertThat(PublishPolicy.record(ME, standby(false), "node1", leaseGoneAfter(7), false, T, null).lostLeaderToken())
                 .as("still configured to follow the old primary").isZero();
     }
 
@@ -83,15 +83,15 @@ class PublishPolicyTest {
     void noLostTokenWhileALeaderHoldsTheLease() {
         var led = new ClusterSnapshot("1", null, new Lease("node1", 7), new Lease("node1", 7), Map.of(), Set.of(), null,
                 null, false, null, Set.of(), Map.of());
-        assertThat(PublishPolicy.record(ME, standby(false), null, led, false, T).lostLeaderToken()).isZero();
+        assertThat(PublishPolicy.record(ME, standby(false), null, led, false, T, null).lostLeaderToken()).isZero();
     }
 
     @Test
     void theRoleIsLeaderOnlyForTheLeaseHoldersPrimary() {
         var primary = new PgStatus(true, true, true, false, 1, 5000, false, null, 0, false, List.of(), List.of(), List.of(), 0);
-        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), true, T).role()).isEqualTo(Member.LEADER);
-        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), false, T).role()).isEqualTo(Member.UNKNOWN);
-        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T).role()).isEqualTo(Member.REPLICA);
+        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), true, T, null).role()).isEqualTo(Member.LEADER);
+        assertThat(PublishPolicy.record(ME, primary, null, leaseGoneAfter(7), false, T, null).role()).isEqualTo(Member.UNKNOWN);
+        assertThat(PublishPolicy.record(ME, standby(true), null, leaseGoneAfter(7), false, T, null).role()).isEqualTo(Member.REPLICA);
     }
 
     @Test

@@ -32,7 +32,12 @@ class RemedyEscalationTest {
                     List.of("b"), null, 0)),
             Set.of("a", "b"), null, null, false, null, Set.of(), Map.of());
 
-    record Row(String situation, PgStatus pg, LoopMemory memory, Class<? extends Decision> expected, String reason) {
+    record Row(String situation, PgStatus pg, LoopMemory memory, Class<? extends Decision> expected, String reason,
+               boolean reinitOrdered) {
+        Row(String situation, PgStatus pg, LoopMemory memory, Class<? extends Decision> expected, String reason) {
+            this(situation, pg, memory, expected, reason, false);
+        }
+
         @Override
         public String toString() {
             return situation;
@@ -56,14 +61,25 @@ class RemedyEscalationTest {
                 new Row("cannot start as a standby: rewind", STOPPED_STANDBY, LoopMemory.START.standbyStartFailed(true),
                         Decision.Rewind.class, "cannot start as a standby of a"),
                 new Row("cannot start as a standby even after a rewind: re-clone", STOPPED_STANDBY,
-                        LoopMemory.START.rewound(true).standbyStartFailed(true), Decision.Reinit.class, "even after pg_rewind"));
+                        LoopMemory.START.rewound(true).standbyStartFailed(true), Decision.Reinit.class, "even after pg_rewind"),
+                new Row("not streaming for the timeout after a re-clone: stuck, no second re-clone", NOT_STREAMING,
+                        LoopMemory.START.rewound(true).movedAside().withNotStreamingSince(NOW - TIMEOUT_NANOS),
+                        Decision.Stuck.class, "cloned anew from a and still not streaming"),
+                new Row("cannot start as a standby after a re-clone: stuck", STOPPED_STANDBY,
+                        LoopMemory.START.movedAside().standbyStartFailed(true), Decision.Stuck.class,
+                        "still cannot start as its standby"),
+                new Row("an operator's reinit order is obeyed even when stuck", NOT_STREAMING,
+                        LoopMemory.START.movedAside().withNotStreamingSince(NOW - TIMEOUT_NANOS), Decision.Reinit.class,
+                        "the operator asked to rebuild this node", true));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void theNextRemedy(Row row) {
         Observation o = new Observation("b", row.pg(), "a", StoreHealth.ok(), NOW, 0, 7, false, row.memory());
-        Decision d = Decider.decide(o, LED_BY_A, S);
+        ClusterSnapshot view = !row.reinitOrdered() ? LED_BY_A : new ClusterSnapshot("1", null, LED_BY_A.leader(),
+                LED_BY_A.lastLeader(), LED_BY_A.members(), LED_BY_A.alive(), null, null, false, null, Set.of("b"), Map.of());
+        Decision d = Decider.decide(o, view, S);
         assertThat(d).isInstanceOf(row.expected());
         assertThat(d.reason()).contains(row.reason());
     }
@@ -76,5 +92,8 @@ class RemedyEscalationTest {
         assertThat(rewound.observed("b", 7, NOT_STREAMING, LED_BY_A, NOW).rewoundWithoutStreaming()).isTrue();
         assertThat(rewound.observed("b", 7, streaming, LED_BY_A, NOW).rewoundWithoutStreaming()).isFalse();
         assertThat(rewound.movedAside().rewoundWithoutStreaming()).isFalse();
+        LoopMemory recloned = LoopMemory.START.movedAside();
+        assertThat(recloned.observed("b", 7, NOT_STREAMING, LED_BY_A, NOW).reclonedWithoutStreaming()).isTrue();
+        assertThat(recloned.observed("b", 7, streaming, LED_BY_A, NOW).reclonedWithoutStreaming()).isFalse();
     }
 }

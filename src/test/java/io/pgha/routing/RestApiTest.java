@@ -112,7 +112,7 @@ class RestApiTest {
     static NodeState node(String name, PgStatus pg, ClusterSnapshot view, boolean lease, boolean store, long lastLoop) {
         List<HistoryEntry> history = List.of(
                 new HistoryEntry(2, 0x3_0000_0060L, Instant.parse("2025-03-01T10:15:30Z").toEpochMilli(), "node1", "node3's agent vanished"));
-        return new NodeState(name, "harness", pg, view, lease, store, lastLoop, 125, 3, SETTINGS, history);
+        return new NodeState(name, "harness", pg, view, lease, store, lastLoop, 125, 3, SETTINGS, history, null);
     }
 
     static NodeState leader() {
@@ -315,6 +315,18 @@ class RestApiTest {
                 .containsEntry("pgha_store_connected{" + l + "}", "1");
         assertThat(m.keySet()).noneMatch(k -> k.startsWith("pgha_replication_lag_bytes"));
         assertEveryMetricHasHelpAndType(r.body());
+    }
+
+    @Test
+    void aStuckNodeSaysSoInItsMetricsAndItsStatus() throws Exception {
+        NodeState r = replica();
+        current.set(new NodeState(r.name(), r.cluster(), r.pg(), r.view(), false, true, r.lastLoopAtMillis(), 1, 0,
+                SETTINGS, List.of(), "cloned anew from node1 and still not streaming"));
+        String l = "scope=\"harness\",name=\"node2\"";
+        assertThat(samples(get("/metrics").body())).containsEntry("pgha_stuck{" + l + "}", "1");
+        assertThat(get("/").body()).contains("\"stuck\" : \"cloned anew from node1 and still not streaming\"");
+        current.set(replica());
+        assertThat(samples(get("/metrics").body())).containsEntry("pgha_stuck{" + l + "}", "0");
     }
 
     @Test
