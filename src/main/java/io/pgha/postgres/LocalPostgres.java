@@ -23,6 +23,7 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     private final MemberReconciler members;
     private final ServerParameters parameters;
     private final PostmasterWatch postmasterWatch;
+    private final ServerLogs serverLogs;
 
     public LocalPostgres(NodeConfig config) {
         this.pg = config.postgres();
@@ -31,7 +32,8 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
         this.tools = new PgTools(pg.binDir(), new OsCommand(pg.osUser(), Path.of("/")));
         this.files = new ManagedConfig(config, dir);
         this.observer = new StatusObserver(dir, sql);
-        this.control = new ProcessControl(dir, tools, files, sql);
+        this.serverLogs = new ServerLogs(dir, pg.logFileSizeBytes(), pg.logFiles());
+        this.control = new ProcessControl(dir, tools, files, sql, serverLogs);
         this.bootstrap = new ClusterBootstrap(config, dir, tools, files, sql, control);
         this.rewindAndClone = new RewindAndClone(config, dir, tools, files, control);
         this.members = new MemberReconciler(config, files, sql);
@@ -50,6 +52,8 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
 
     @Override
     public synchronized PgStatus observe() {
+        // every loop pass: the log files stay within their bound at most one loop_wait after a burst
+        serverLogs.prune();
         return observer.observe();
     }
 
