@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ServerLogs {
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
     static final String PREFIX = "postgresql-";
-    /** Sorts by time; two rotations within one second append to the same file. */
+    /** Sorts by time; a rotation within the same second appends to the same file, so a file holds at least one second. */
     static final String FILENAME = PREFIX + "%Y-%m-%d_%H%M%S.log";
 
     private record LogFile(Path path, long size, FileTime modified) {}
