@@ -1,5 +1,6 @@
 package io.pgha.cli;
 
+import io.pgha.LogSetup;
 import io.pgha.agent.Agent;
 import io.pgha.agent.StartupChecks;
 import io.pgha.config.ConfigLoader;
@@ -19,6 +20,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeConfig c = ConfigLoader.load(config);
         StartupChecks.check(c);
+        if (c.agentLog().file() != null) LogSetup.toFile(c.agentLog().file(), c.agentLog().fileSizeBytes(), c.agentLog().files());
         if (c.postgres().allowedClientCidrs().stream().anyMatch(x -> x.isEverything()))
             LoggerFactory.getLogger(AgentCommand.class).warn("postgres.allowed_client_cidrs opens PostgreSQL to every"
                     + " address (a /0 range): make sure a firewall stands in front of it");

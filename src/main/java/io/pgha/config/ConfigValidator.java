@@ -19,7 +19,8 @@ public final class ConfigValidator {
             "port", "listen_addresses", "wal_level", "hot_standby", "max_wal_senders", "max_replication_slots",
             "wal_log_hints", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
             "hba_file", "data_directory", "config_file", "unix_socket_directories", "max_slot_wal_keep_size",
-            "synchronous_standby_names", "archive_mode", "restore_command");
+            "synchronous_standby_names", "archive_mode", "restore_command",
+            "logging_collector", "log_directory", "log_filename", "log_rotation_size");
 
     private final List<String> problems = new ArrayList<>();
 
@@ -42,7 +43,7 @@ public final class ConfigValidator {
         String host = required("host", raw.host(), "the address other nodes and clients use to reach this node");
 
         var rp = raw.postgres() != null ? raw.postgres() : new RawConfig.RawPostgres(null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         Path binDir = Path.of(rp.binDir() != null ? rp.binDir() : DEFAULT_BIN_DIR);
         Path dataDir = absolutePath("postgres.data_dir", required("postgres.data_dir", rp.dataDir(),
                 "an absolute path for this node's PostgreSQL data directory"));
@@ -62,6 +63,8 @@ public final class ConfigValidator {
             }
         }
         long slotKeep = parse("postgres.max_slot_wal_keep_size", rp.maxSlotWalKeepSize(), "1GB", Units::bytes);
+        long logFileSize = logFileSize("postgres.log_file_size", rp.logFileSize());
+        int logFiles = logFiles("postgres.log_files", rp.logFiles(), Integer.MAX_VALUE);
         Map<String, String> params = new LinkedHashMap<>();
         if (rp.parameters() != null) {
             rp.parameters().forEach((k, val) -> {
@@ -78,7 +81,8 @@ public final class ConfigValidator {
             problem("postgres.replication_user", "must differ from postgres.superuser");
         var postgres = new NodeConfig.Postgres(binDir, dataDir, or(rp.listen(), host), port,
                 or(rp.osUser(), "postgres"), user, superPw == null ? null : Path.of(superPw), replUser,
-                replPw == null ? null : Path.of(replPw), List.copyOf(cidrs), slotKeep, Map.copyOf(params));
+                replPw == null ? null : Path.of(replPw), List.copyOf(cidrs), slotKeep, logFileSize, logFiles,
+                Map.copyOf(params));
 
         NodeConfig.Api api = api(raw.api(), host);
         NodeConfig.Dcs dcs = dcs(raw.dcs(), name, dataDir);
@@ -87,7 +91,31 @@ public final class ConfigValidator {
         if (priority < 0) problem("tags.priority", priority + " must be 0 (never promote) or more");
         var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()), Math.max(0, priority));
         return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, proxy(raw.proxy(), host),
-                dns(raw.dns(), host), callbacks(raw.callbacks()), source);
+                dns(raw.dns(), host), callbacks(raw.callbacks()), agentLog(raw.agentLog()), source);
+    }
+
+    private NodeConfig.AgentLog agentLog(RawConfig.RawAgentLog raw) {
+        if (raw == null) return NodeConfig.AgentLog.STDOUT;
+        Path file = absolutePath("agent_log.file", required("agent_log.file", raw.file(),
+                "an absolute path for the agent's log file, e.g. /var/log/pgha/agent.log"));
+        // logback's fixed window keeps at most 20 files
+        return new NodeConfig.AgentLog(file, logFileSize("agent_log.file_size", raw.fileSize()),
+                logFiles("agent_log.files", raw.files(), 20));
+    }
+
+    private long logFileSize(String field, String value) {
+        long size = parse(field, value, "10MB", Units::bytes);
+        if (size >= 1L << 10 && size <= 1L << 30) return size;
+        problem(field, "'" + value + "' must be between 1kB and 1GB, e.g. 10MB");
+        return 10L << 20;
+    }
+
+    private int logFiles(String field, Integer value, int max) {
+        if (value == null) return 10;
+        if (value >= 2 && value <= max) return value;
+        problem(field, value + " must be at least 2 (the file being written and one before it)"
+                + (max < Integer.MAX_VALUE ? " and at most " + max : ""));
+        return Math.max(2, Math.min(value, max));
     }
 
     private NodeConfig.Proxy proxy(RawConfig.RawProxy raw, String host) {

@@ -17,6 +17,7 @@ public record NodeConfig(
         Proxy proxy,
         Dns dns,
         Callbacks callbacks,
+        AgentLog agentLog,
         Path configFile) {
 
     public record Postgres(
@@ -31,7 +32,14 @@ public record NodeConfig(
             Path replicationPasswordFile,
             List<Cidr> allowedClientCidrs,
             long maxSlotWalKeepSizeBytes,
+            long logFileSizeBytes,
+            int logFiles,
             Map<String, String> parameters) {}
+
+    /** The agent's own log file, rolled at {@code fileSizeBytes} keeping {@code files}; null file: standard output. */
+    public record AgentLog(Path file, long fileSizeBytes, int files) {
+        public static final AgentLog STDOUT = new AgentLog(null, 10L << 20, 10);
+    }
 
     /** The REST API; mutating requests need the token or the basic credentials (files, mode 0600). */
     public record Api(String host, int port, Path tokenFile, String username, Path passwordFile) {

@@ -15,7 +15,8 @@ record RawConfig(
         RawTags tags,
         RawProxy proxy,
         RawDns dns,
-        RawCallbacks callbacks) {
+        RawCallbacks callbacks,
+        RawAgentLog agentLog) {
 
     record RawPostgres(
             String binDir,
@@ -29,7 +30,11 @@ record RawConfig(
             String replicationPasswordFile,
             List<String> allowedClientCidrs,
             String maxSlotWalKeepSize,
+            String logFileSize,
+            Integer logFiles,
             Map<String, Object> parameters) {}
+
+    record RawAgentLog(String file, String fileSize, Integer files) {}
 
     record RawApi(String listen, String tokenFile, String username, String passwordFile) {}
 

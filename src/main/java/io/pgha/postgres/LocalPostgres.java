@@ -23,6 +23,7 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     private final MemberReconciler members;
     private final ServerParameters parameters;
     private final PostmasterWatch postmasterWatch;
+    private final ServerLogs serverLogs;
 
     public LocalPostgres(NodeConfig config) {
         this.pg = config.postgres();
@@ -32,7 +33,8 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
         this.files = new ManagedConfig(config, dir);
         this.observer = new StatusObserver(dir,
                 new SqlSession(pg, (int) config.ha().postgresAnswerTimeout().toSeconds()));
-        this.control = new ProcessControl(dir, tools, files, sql);
+        this.serverLogs = new ServerLogs(dir, pg.logFileSizeBytes(), pg.logFiles());
+        this.control = new ProcessControl(dir, tools, files, sql, serverLogs);
         this.bootstrap = new ClusterBootstrap(config, dir, tools, files, sql, control);
         this.rewindAndClone = new RewindAndClone(config, dir, tools, files, control);
         this.members = new MemberReconciler(config, files, sql);
@@ -51,6 +53,8 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
 
     @Override
     public synchronized PgStatus observe() {
+        // every loop pass: the log files stay within their bound at most one loop_wait after a burst
+        serverLogs.prune();
         return observer.observe();
     }
 

@@ -34,6 +34,11 @@ public final class ManagedFiles {
         lines.add("wal_log_hints = on");
         lines.add("max_slot_wal_keep_size = '" + Units.pgSize(pg.maxSlotWalKeepSizeBytes()) + "'");
         lines.add("password_encryption = 'scram-sha-256'");
+        // rotated files beside the start-up log; ServerLogs deletes the oldest beyond postgres.log_files
+        lines.add("logging_collector = on");
+        lines.add("log_directory = '" + runDir + "'");
+        lines.add("log_filename = '" + ServerLogs.FILENAME + "'");
+        lines.add("log_rotation_size = '" + Units.pgSize(pg.logFileSizeBytes()) + "'");
         // a standby whose primary moved must find the new one in well under a second, not PostgreSQL's 5 s
         lines.add("wal_retrieve_retry_interval = '200ms'");
         lines.add("wal_receiver_status_interval = '1s'");

@@ -21,12 +21,14 @@ final class ProcessControl {
     private final PgTools tools;
     private final ManagedConfig files;
     private final SqlSession sql;
+    private final ServerLogs logs;
 
-    ProcessControl(DataDirectory dir, PgTools tools, ManagedConfig files, SqlSession sql) {
+    ProcessControl(DataDirectory dir, PgTools tools, ManagedConfig files, SqlSession sql, ServerLogs logs) {
         this.dir = dir;
         this.tools = tools;
         this.files = files;
         this.sql = sql;
+        this.logs = logs;
     }
 
     /** The running postmaster, from postmaster.pid. */
@@ -62,6 +64,8 @@ final class ProcessControl {
             dir.prepare(false);
             files.writePassFile();
             files.write(upstream);
+            logs.capStartupLog();
+            logs.prune();
             dir.touchOwned(dir.serverLog());
         } catch (IOException e) {
             throw new PostgresException("cannot write managed configuration: " + e.getMessage(), e);
@@ -80,7 +84,7 @@ final class ProcessControl {
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new PostgresException("postgres exited at start (exit " + p.exitValue() + "); server log "
-                        + dir.serverLog() + ":\n" + dir.tailOfServerLog(8));
+                        + logs.tails(8));
             }
             String status = dir.postmasterStatus(p.pid());
             if ("ready".equals(status) || "standby".equals(status)) {

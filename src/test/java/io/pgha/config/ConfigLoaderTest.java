@@ -138,4 +138,38 @@ class ConfigLoaderTest {
         assertThat(Units.pgSize(1L << 30)).isEqualTo("1GB");
         assertThatThrownBy(() -> Units.bytes("12 apples")).hasMessageContaining("not a size");
     }
+
+    @Test
+    void logsAreCappedByDefaultAndTheAgentLogsToStandardOutput() throws Exception {
+        NodeConfig c = parse(GOOD);
+        assertThat(c.postgres().logFileSizeBytes()).isEqualTo(10L << 20);
+        assertThat(c.postgres().logFiles()).isEqualTo(10);
+        assertThat(c.agentLog()).isEqualTo(NodeConfig.AgentLog.STDOUT);
+        assertThat(c.agentLog().file()).isNull();
+    }
+
+    @Test
+    void logSizesTakeUnitsAndTheAgentLogFileIsOptIn() throws Exception {
+        NodeConfig c = parse(GOOD.replace("  port: 5432", "  port: 5432\n  log_file_size: 50MB\n  log_files: 4")
+                + "agent_log: {file: /var/log/pgha/agent.log, file_size: 5MB, files: 3}\n");
+        assertThat(c.postgres().logFileSizeBytes()).isEqualTo(50L << 20);
+        assertThat(c.postgres().logFiles()).isEqualTo(4);
+        assertThat(c.agentLog()).isEqualTo(new NodeConfig.AgentLog(Path.of("/var/log/pgha/agent.log"), 5L << 20, 3));
+    }
+
+    @Test
+    void badLogSettingsAreNamedWithTheFix() {
+        String msg = problems(GOOD.replace("  port: 5432", "  port: 5432\n  log_file_size: huge\n  log_files: 1")
+                + "agent_log: {file: agent.log, file_size: 100, files: 50}\n");
+        assertThat(msg).contains("postgres.log_file_size: 'huge' is not a size (write e.g. 0, 16MB, 1GB)")
+                .contains("postgres.log_files: 1 must be at least 2")
+                .contains("agent_log.file: 'agent.log' must be an absolute path")
+                .contains("agent_log.file_size: '100' must be between 1kB and 1GB, e.g. 10MB")
+                .contains("agent_log.files: 50 must be at least 2 (the file being written and one before it) and at most 20");
+        assertThat(problems(GOOD + "agent_log: {files: 3}\n")).contains("agent_log.file: is required");
+        assertThat(problems(GOOD.replace("  port: 5432", "  port: 5432\n  log_size: 1MB")))
+                .contains("unknown config key 'postgres.log_size'");
+        assertThat(problems(GOOD.replace("[10.0.0.0/8]", "[10.0.0.0/8]\n  parameters: {log_filename: x.log}")))
+                .contains("postgres.parameters.log_filename: is managed by pgha");
+    }
 }

@@ -272,7 +272,12 @@ public final class FaultRun {
             Files.createDirectories(ev);
             for (int i = 0; i < cluster.size(); i++) {
                 copyIfExists(cluster.agentLog(i), ev.resolve(cluster.name(i) + "-agent.log"));
-                copyIfExists(cluster.nodeDir(i).resolve("data.run").resolve("postgresql.log"), ev.resolve(cluster.name(i) + "-postgresql.log"));
+                // the start-up log and the logging collector's files
+                Path run = cluster.nodeDir(i).resolve("data.run");
+                if (!Files.isDirectory(run)) continue;
+                try (var logs = Files.newDirectoryStream(run, "postgresql*")) {
+                    for (Path f : logs) copyIfExists(f, ev.resolve(cluster.name(i) + "-" + f.getFileName()));
+                }
             }
             if (workload != null) workload.writeLog(ev.resolve("acks.log"));
             if (report != null) {

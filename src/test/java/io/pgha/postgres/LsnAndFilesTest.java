@@ -21,7 +21,8 @@ class LsnAndFilesTest {
 
     static NodeConfig.Postgres pg(List<Cidr> cidrs) {
         return new NodeConfig.Postgres(Path.of("/bin"), Path.of("/data"), "10.0.0.1", 5433, "postgres", "postgres",
-                Path.of("/su"), "replicator", Path.of("/repl"), cidrs, 1L << 30, Map.of("work_mem", "8MB"));
+                Path.of("/su"), "replicator", Path.of("/repl"), cidrs, 1L << 30, 10L << 20, 10,
+                Map.of("work_mem", "8MB"));
     }
 
     @Test
