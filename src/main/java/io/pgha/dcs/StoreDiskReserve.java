@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreDiskReserve {
     private static final Logger log = LoggerFactory.getLogger(StoreDiskReserve.class);
     public static final String FILE = "pgha-store-reserve";
-    static final long RESERVE_BYTES = 32L << 20;
+    public static final long RESERVE_BYTES = 32L << 20;
     /** Released under this much usable space: by then PostgreSQL cannot add a 16 MB WAL segment any more. */
     static final long RELEASE_BELOW = 12L << 20;
     /** Written again only with this much more than the reserve free, so that it does not flap. */
