@@ -111,6 +111,47 @@ class DiskFullTest {
         await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
     }
 
+    /**
+     * Something else fills the primary's disk to the last byte: the store keeps its quorum on its reserve, and writes
+     * resume on the standby that has room.
+     */
+    @Test
+    void aPrimaryWhoseDiskIsFullHandsOverAndTheStoreKeepsItsQuorum() throws Exception {
+        await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
+        int lead = cluster.leader().orElseThrow();
+        int away = (lead + 1) % cluster.size();
+        cluster.stopAgent(away);
+        Path filler = cluster.nodeDir(lead).resolve("filler");
+        StoreWatch store = new StoreWatch(cluster);
+        try (AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 1_000_000)) {
+            store.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.count() > 10);
+            long filledAt = System.currentTimeMillis();
+            fill(filler);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> cluster.leader().filter(l -> l != lead).isPresent()
+                            && writer.lastAcknowledgedAtMillis() > filledAt + 1000);
+            System.out.printf("disk full at %d; new primary %s; writes resumed %d ms after the disk filled%n", filledAt,
+                    cluster.name(cluster.leader().orElseThrow()), writer.lastAcknowledgedAtMillis() - filledAt);
+        } finally {
+            store.stop();
+            Files.deleteIfExists(filler);
+        }
+        assertThat(store.longestGapMillis()).as("longest time the store did not answer").isLessThan(5_000);
+        cluster.start(away);
+        await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
+    }
+
+    /** Writes zeros until the filesystem has no room left. */
+    static void fill(Path file) throws IOException {
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            while (true) out.write(block);
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space left")) throw e;
+        }
+    }
+
     /** Asks the store for the cluster's snapshot every 200 ms and keeps the longest time without an answer. */
     static final class StoreWatch {
         private final LocalCluster cluster;
