@@ -31,6 +31,14 @@ public record DiskSpace(long dataFreeBytes, long dataSizeBytes, long walFreeByte
         return at;
     }
 
+    /** Under this much usable space PostgreSQL cannot add a 16 MB WAL segment nor, soon, a table page. */
+    public static final long FULL_BELOW = 16L << 20;
+
+    /** The data or pg_wal filesystem is (all but) full: a primary here cannot be counted on to write. */
+    public boolean full() {
+        return known() && Math.min(dataFreeBytes, walFreeBytes) < FULL_BELOW;
+    }
+
     public boolean known() {
         return dataSizeBytes > 0;
     }

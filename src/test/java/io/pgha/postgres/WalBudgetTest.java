@@ -32,4 +32,14 @@ class WalBudgetTest {
         assertThat(tiny.slotKeepBytes(1024 * MB)).isEqualTo(16 * MB);
         assertThat(tiny.maxWalSizeBytes()).hasValue(32 * MB);
     }
+
+    @Test
+    void diskSpaceIsLowUnderATenthAndFullUnderOneWalSegment() {
+        assertThat(new DiskSpace(29 * MB, 300 * MB, 29 * MB, 300 * MB).low()).isTrue();
+        assertThat(new DiskSpace(29 * MB, 300 * MB, 29 * MB, 300 * MB).full()).isFalse();
+        assertThat(new DiskSpace(200 * MB, 300 * MB, 8 * MB, 100 * MB).full()).isTrue();
+        assertThat(new DiskSpace(200 * MB, 300 * MB, 200 * MB, 300 * MB).low()).isFalse();
+        assertThat(DiskSpace.UNKNOWN.low()).isFalse();
+        assertThat(DiskSpace.UNKNOWN.full()).isFalse();
+    }
 }
