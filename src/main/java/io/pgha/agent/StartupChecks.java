@@ -3,21 +3,27 @@ package io.pgha.agent;
 import io.pgha.config.ConfigException;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.EmbeddedZookeeper;
+import io.pgha.dcs.StoreDiskReserve;
 import io.pgha.postgres.DataDirectory;
 import io.pgha.postgres.OsCommand;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What must hold on this machine before the agent touches anything; every failure names the fix. */
 public final class StartupChecks {
+    private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
     static final List<String> TOOLS = List.of("postgres", "pg_ctl", "initdb", "pg_basebackup", "pg_rewind", "pg_controldata");
 
     private StartupChecks() {}
@@ -76,6 +82,30 @@ public final class StartupChecks {
             }
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);
+        sharedFilesystem(config).ifPresent(log::warn);
+    }
+
+    /** The store's few megabytes must not depend on the database's free space. */
+    static Optional<String> sharedFilesystem(NodeConfig config) {
+        var zk = config.dcs().zookeeper();
+        if (!zk.embedded() || !EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) return Optional.empty();
+        try {
+            FileStore store = Files.getFileStore(existing(zk.dataDir()));
+            FileStore data = Files.getFileStore(existing(config.postgres().dataDir()));
+            if (!store.equals(data)) return Optional.empty();
+            return Optional.of("dcs.zookeeper.data_dir " + zk.dataDir() + " is on the same filesystem (" + store.name()
+                    + ") as postgres.data_dir " + config.postgres().dataDir() + ": if PostgreSQL fills it, the store peer"
+                    + " lives on a " + (StoreDiskReserve.RESERVE_BYTES >> 20) + " MB reserve; put dcs.zookeeper.data_dir"
+                    + " on another filesystem");
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Path existing(Path p) {
+        Path at = p.toAbsolutePath();
+        while (at.getParent() != null && !Files.exists(at)) at = at.getParent();
+        return at;
     }
 
     private static void secretFile(String field, Path file, List<String> problems) {

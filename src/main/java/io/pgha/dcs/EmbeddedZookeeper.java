@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
 import org.apache.zookeeper.server.quorum.QuorumPeerMain;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ public final class EmbeddedZookeeper {
     private final Path dataDir;
     private final List<NodeConfig.ZkPeer> peers;
     private final int myId;
+    private final AtomicBoolean restartRequested = new AtomicBoolean();
+    private volatile PeerMain main;
     private Thread thread;
 
     public EmbeddedZookeeper(Path dataDir, List<NodeConfig.ZkPeer> peers, String myName) {
@@ -46,7 +49,10 @@ public final class EmbeddedZookeeper {
     public void start() throws IOException {
         System.setProperty("zookeeper.admin.enableServer", "false");
         System.setProperty("zookeeper.jmx.log4j.disable", "true");
-        System.setProperty("zookeeper.4lw.commands.whitelist", "ruok");
+        System.setProperty("zookeeper.4lw.commands.whitelist", "ruok,srvr");
+        // the store holds kilobytes: 1 MB log pieces instead of 64 MB, and a new log every few thousand writes
+        if (System.getProperty("zookeeper.preAllocSize") == null) System.setProperty("zookeeper.preAllocSize", "1024");
+        if (System.getProperty("zookeeper.snapCount") == null) System.setProperty("zookeeper.snapCount", "10000");
         Files.createDirectories(dataDir);
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dataDir.resolve("myid"), myId + "\n");
@@ -73,18 +79,56 @@ public final class EmbeddedZookeeper {
         } catch (Exception e) {
             throw new IOException("invalid embedded ZooKeeper settings: " + e.getMessage(), e);
         }
-        thread = new Thread(() -> {
+        StoreDiskReserve reserve = new StoreDiskReserve(dataDir);
+        reserve.check();
+        thread = new Thread(() -> runPeer(config), "zookeeper-peer");
+        thread.setDaemon(true);
+        thread.start();
+        PeerHealth health = new PeerHealth(me().host(), me().clientPort(), this::restart);
+        Thread.ofPlatform().daemon().name("zookeeper-peer-watch").start(() -> watch(reserve, health));
+        log.info("embedded ZooKeeper peer {} listening on {}:{}", myId, me().host(), me().clientPort());
+    }
+
+    private void runPeer(QuorumPeerConfig config) {
+        do {
+            PeerMain peer = new PeerMain();
+            main = peer;
             try {
-                new QuorumPeerMain().runFromConfig(config);
+                peer.runFromConfig(config);
             } catch (Throwable e) {
                 log.error("embedded ZooKeeper peer stopped: {}", e.toString());
             }
-            // the quorum counts on this peer: an agent without it must not carry on as if whole
-            log.error("the embedded ZooKeeper peer is gone; the agent exits so that it can be restarted");
-            System.exit(70);
-        }, "zookeeper-peer");
-        thread.setDaemon(true);
-        thread.start();
-        log.info("embedded ZooKeeper peer {} listening on {}:{}", myId, me().host(), me().clientPort());
+        } while (restartRequested.getAndSet(false));
+        // the quorum counts on this peer: an agent without it must not carry on as if whole
+        log.error("the embedded ZooKeeper peer is gone; the agent exits so that it can be restarted");
+        System.exit(70);
+    }
+
+    /** Stops the peer; {@link #runPeer} starts it again from its files, as a process restart would. */
+    private void restart() {
+        PeerMain peer = main;
+        if (peer == null) return;
+        restartRequested.set(true);
+        peer.stop();
+    }
+
+    private static void watch(StoreDiskReserve reserve, PeerHealth health) {
+        while (true) {
+            try {
+                Thread.sleep(PeerHealth.CHECK_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            reserve.check();
+            health.check();
+        }
+    }
+
+    /** QuorumPeerMain keeps its peer to itself; stopping it is how the peer is restarted in this JVM. */
+    private static final class PeerMain extends QuorumPeerMain {
+        void stop() {
+            var peer = quorumPeer;
+            if (peer != null) peer.shutdown();
+        }
     }
 }

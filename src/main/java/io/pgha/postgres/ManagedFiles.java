@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Renders the configuration files pgha owns: the {@code pgha.conf} include and {@code pg_hba.conf}. */
 public final class ManagedFiles {
+    private static final Logger log = LoggerFactory.getLogger(ManagedFiles.class);
     public static final String INCLUDE_FILE = "pgha.conf";
     public static final String INCLUDE_LINE = "include_if_exists = '" + INCLUDE_FILE + "'\t# added by pgha: keep last";
 
@@ -22,6 +25,11 @@ public final class ManagedFiles {
 
     public static String includeFile(NodeConfig.Postgres pg, String runDir, Upstream upstream, String memberName,
                                       String passFile) {
+        return includeFile(pg, runDir, upstream, memberName, passFile, WalBudget.of(pg.dataDir()));
+    }
+
+    static String includeFile(NodeConfig.Postgres pg, String runDir, Upstream upstream, String memberName,
+                              String passFile, WalBudget wal) {
         List<String> lines = new ArrayList<>();
         lines.add("# Managed by pgha: rewritten before every start. Put your own settings in postgres.parameters.");
         lines.add("listen_addresses = '" + pg.listen() + "'");
@@ -32,7 +40,13 @@ public final class ManagedFiles {
         lines.add("max_replication_slots = 10");
         lines.add("hot_standby = on");
         lines.add("wal_log_hints = on");
-        lines.add("max_slot_wal_keep_size = '" + Units.pgSize(pg.maxSlotWalKeepSizeBytes()) + "'");
+        long slotKeep = wal.slotKeepBytes(pg.maxSlotWalKeepSizeBytes()) >> 20 << 20;
+        if (slotKeep < pg.maxSlotWalKeepSizeBytes())
+            log.warn("postgres.max_slot_wal_keep_size {} capped to {}: pg_wal's filesystem holds {} MB in all",
+                    Units.pgSize(pg.maxSlotWalKeepSizeBytes()), Units.pgSize(slotKeep), wal.filesystemBytes() >> 20);
+        lines.add("max_slot_wal_keep_size = '" + Units.pgSize(slotKeep) + "'");
+        // postgres.parameters come after and win: an operator's max_wal_size is kept
+        wal.maxWalSizeBytes().ifPresent(b -> lines.add("max_wal_size = '" + Units.pgSize(b >> 20 << 20) + "'"));
         lines.add("password_encryption = 'scram-sha-256'");
         // rotated files beside the start-up log; ServerLogs deletes the oldest beyond postgres.log_files
         lines.add("logging_collector = on");

@@ -22,6 +22,7 @@ import java.util.List;
  * @param walReceiverRunning a standby's WAL receiver process exists (connecting, streaming or stopping);
  *                      {@code lsn} was read after this, so without a receiver it cannot grow any more
  * @param notAnswering  past its start-up, it took the agent's connection or query and did not answer in time (hung)
+ * @param disk          free and total space of the data directory's and pg_wal's filesystems
  */
 public record PgStatus(
         boolean hasData,
@@ -40,13 +41,23 @@ public record PgStatus(
         int syncQuorum,
         boolean pendingRestart,
         boolean walReceiverRunning,
-        boolean notAnswering) {
+        boolean notAnswering,
+        DiskSpace disk) {
+
+    public PgStatus(boolean hasData, boolean running, boolean accepting, boolean inRecovery, long timeline, long lsn,
+                    boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal, List<String> slots,
+                    List<String> streamingStandbys, List<String> syncStandbys, int syncQuorum, boolean pendingRestart,
+                    boolean walReceiverRunning, boolean notAnswering) {
+        this(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost, upstreamPort, standbySignal,
+                slots, streamingStandbys, syncStandbys, syncQuorum, pendingRestart, walReceiverRunning, notAnswering,
+                DiskSpace.UNKNOWN);
+    }
 
     public PgStatus(boolean hasData, boolean running, boolean accepting, boolean inRecovery, long timeline, long lsn,
                     boolean streaming, String upstreamHost, int upstreamPort, boolean standbySignal, List<String> slots,
                     List<String> streamingStandbys, List<String> syncStandbys, int syncQuorum) {
         this(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost, upstreamPort, standbySignal,
-                slots, streamingStandbys, syncStandbys, syncQuorum, false, streaming, false);
+                slots, streamingStandbys, syncStandbys, syncQuorum, false, streaming, false, DiskSpace.UNKNOWN);
     }
 
     public static PgStatus noData() {
@@ -63,7 +74,7 @@ public record PgStatus(
                 .timeline(timeline).lsn(lsn).streaming(streaming).upstream(upstreamHost, upstreamPort)
                 .standbySignal(standbySignal).slots(slots).streamingStandbys(streamingStandbys)
                 .syncStandbys(syncStandbys).syncQuorum(syncQuorum).pendingRestart(pendingRestart)
-                .walReceiverRunning(walReceiverRunning).notAnswering(notAnswering);
+                .walReceiverRunning(walReceiverRunning).notAnswering(notAnswering).disk(disk);
     }
 
     public boolean isPrimary() {
@@ -102,6 +113,7 @@ public record PgStatus(
         private boolean pendingRestart;
         private boolean walReceiverRunning;
         private boolean notAnswering;
+        private DiskSpace disk = DiskSpace.UNKNOWN;
 
         private Builder() {}
 
@@ -122,11 +134,12 @@ public record PgStatus(
         public Builder pendingRestart(boolean v) { pendingRestart = v; return this; }
         public Builder walReceiverRunning(boolean v) { walReceiverRunning = v; return this; }
         public Builder notAnswering(boolean v) { notAnswering = v; return this; }
+        public Builder disk(DiskSpace v) { disk = v == null ? DiskSpace.UNKNOWN : v; return this; }
 
         public PgStatus build() {
             return new PgStatus(hasData, running, accepting, inRecovery, timeline, lsn, streaming, upstreamHost,
                     upstreamPort, standbySignal, slots, streamingStandbys, syncStandbys, syncQuorum, pendingRestart,
-                    walReceiverRunning, notAnswering);
+                    walReceiverRunning, notAnswering, disk);
         }
     }
 }

@@ -6,11 +6,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads what the local server looks like now: files first, then SQL when a postmaster runs. */
 final class StatusObserver {
     private final DataDirectory dir;
+    private static final Logger log = LoggerFactory.getLogger(StatusObserver.class);
     private final SqlSession sql;
+    private boolean diskLow;
 
     StatusObserver(DataDirectory dir, SqlSession sql) {
         this.dir = dir;
@@ -18,9 +22,11 @@ final class StatusObserver {
     }
 
     PgStatus observe() {
-        if (!dir.hasData()) return PgStatus.noData();
+        DiskSpace disk = watchDisk(DiskSpace.of(dir.path()));
+        if (!dir.hasData()) return PgStatus.builder().disk(disk).build();
         boolean standbySignal = dir.standbySignal();
-        PgStatus.Builder found = PgStatus.builder().hasData(true).inRecovery(standbySignal).standbySignal(standbySignal);
+        PgStatus.Builder found = PgStatus.builder().hasData(true).inRecovery(standbySignal).standbySignal(standbySignal)
+                .disk(disk);
         if (dir.postmaster().isEmpty()) {
             sql.close();
             return found.build();
@@ -32,6 +38,14 @@ final class StatusObserver {
             sql.close();
             return found.notAnswering(timedOut(e) && started(dir.postmaster())).build();
         }
+    }
+
+    /** Says once when the data or WAL filesystem runs low, and once when it has room again. */
+    private DiskSpace watchDisk(DiskSpace disk) {
+        if (disk.low() && !diskLow) log.warn("disk space low (under {}% free): {}", DiskSpace.LOW_PERCENT, disk.describe());
+        if (!disk.low() && diskLow) log.info("disk space back above {}% free: {}", DiskSpace.LOW_PERCENT, disk.describe());
+        diskLow = disk.low();
+        return disk;
     }
 
     /** Past its start-up (postmaster.pid says ready or standby): a server that times out now is not just starting. */

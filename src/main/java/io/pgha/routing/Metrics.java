@@ -4,6 +4,7 @@ import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
 import io.pgha.ha.NodeState;
+import io.pgha.postgres.DiskSpace;
 import io.pgha.postgres.Lsn;
 import io.pgha.postgres.PgStatus;
 import java.math.BigDecimal;
@@ -53,7 +54,23 @@ final class Metrics {
                 + " or GET / for why).", s.stuck() != null ? 1 : 0);
         m.gauge("pgha_replication_slots", "Physical replication slots on this node's PostgreSQL.",
                 pg.slots() == null ? 0 : pg.slots().size());
+        m.disk(pg.disk());
         return m.out.toString();
+    }
+
+    /** Absent while unknown, rather than a 0 that would read as a full disk. */
+    private void disk(DiskSpace d) {
+        m("pgha_data_filesystem_free_bytes", "Bytes usable on the filesystem holding the data directory.", d.dataFreeBytes(), d);
+        m("pgha_data_filesystem_size_bytes", "Total bytes of the filesystem holding the data directory.", d.dataSizeBytes(), d);
+        m("pgha_wal_filesystem_free_bytes", "Bytes usable on the filesystem holding pg_wal.", d.walFreeBytes(), d);
+        m("pgha_wal_filesystem_size_bytes", "Total bytes of the filesystem holding pg_wal.", d.walSizeBytes(), d);
+        m("pgha_disk_space_low", "1 when the data or pg_wal filesystem has less than " + DiskSpace.LOW_PERCENT
+                + "% free.", d.low() ? 1 : 0, d);
+    }
+
+    private void m(String name, String help, long value, DiskSpace d) {
+        header(name, "gauge", help);
+        if (d.known()) sample(name, "", value);
     }
 
     private void gauge(String name, String help, Object value) {

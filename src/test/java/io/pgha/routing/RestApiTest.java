@@ -15,6 +15,7 @@ import io.pgha.dcs.Member;
 import io.pgha.dcs.SyncState;
 import io.pgha.ha.NodeState;
 import io.pgha.postgres.PgState;
+import io.pgha.postgres.DiskSpace;
 import io.pgha.postgres.PgStatus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -343,6 +344,21 @@ class RestApiTest {
                 .containsEntry("pgha_replication_slots{" + l + "}", "0")
                 .containsEntry("pgha_store_connected{" + l + "}", "0");
         assertEveryMetricHasHelpAndType(body);
+    }
+
+    @Test
+    void metricsReportTheDiskSpaceAndWhenItRunsLow() throws Exception {
+        PgStatus full = primaryPg().toBuilder().disk(new DiskSpace(10 * MB, 300 * MB, 10 * MB, 300 * MB)).build();
+        current.set(node("node1", full, view("node1", List.of("node2")), true, true, System.currentTimeMillis()));
+        String body = get("/metrics").body();
+        String l = "scope=\"harness\",name=\"node1\"";
+        assertThat(samples(body)).containsEntry("pgha_data_filesystem_free_bytes{" + l + "}", String.valueOf(10 * MB))
+                .containsEntry("pgha_data_filesystem_size_bytes{" + l + "}", String.valueOf(300 * MB))
+                .containsEntry("pgha_wal_filesystem_free_bytes{" + l + "}", String.valueOf(10 * MB))
+                .containsEntry("pgha_disk_space_low{" + l + "}", "1");
+        assertEveryMetricHasHelpAndType(body);
+        current.set(leader());
+        assertThat(samples(get("/metrics").body())).doesNotContainKey("pgha_data_filesystem_free_bytes{" + l + "}");
     }
 
     static void assertEveryMetricHasHelpAndType(String body) {
