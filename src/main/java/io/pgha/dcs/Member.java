@@ -13,6 +13,7 @@ import java.util.List;
  * @param pendingRestart   a changed PostgreSQL parameter takes effect only after a restart
  * @param priority         among equally advanced candidates the higher wins
  * @param stuck            why this member's agent gave up on every remedy and waits for an operator; null when it is not
+ * @param diskFull         the data or pg_wal filesystem has (all but) no room left: this member cannot be counted on to write
  */
 public record Member(
         String name,
@@ -30,13 +31,14 @@ public record Member(
         long updatedAtMillis,
         boolean pendingRestart,
         int priority,
-        String stuck) {
+        String stuck,
+        boolean diskFull) {
 
     public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
                   boolean pendingRestart, int priority) {
         this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
-                updatedAtMillis, pendingRestart, priority, null);
+                updatedAtMillis, pendingRestart, priority, null, false);
     }
 
     public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
@@ -55,13 +57,13 @@ public record Member(
     /** The same record with another WAL position. */
     public Member withLsn(long position) {
         return new Member(name, host, port, apiUrl, role, state, timeline, position, nofailover, lostLeaderToken, slots,
-                upstream, updatedAtMillis, pendingRestart, priority, stuck);
+                upstream, updatedAtMillis, pendingRestart, priority, stuck, diskFull);
     }
 
     /** The same record stamped at another time. */
     public Member withUpdatedAtMillis(long at) {
         return new Member(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots,
-                upstream, at, pendingRestart, priority, stuck);
+                upstream, at, pendingRestart, priority, stuck, diskFull);
     }
 
     public static final String LEADER = "leader";

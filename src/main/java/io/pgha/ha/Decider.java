@@ -63,6 +63,12 @@ public final class Decider {
             if (pg.running() && pg.accepting() && !pg.inRecovery() && c.restart().contains(o.me()))
                 return new Decision.Restart(null, "the operator asked to restart PostgreSQL on this primary");
             if (pg.running() && pg.accepting() && !pg.inRecovery()) {
+                if (pg.disk().full()) {
+                    String heir = heirWithRoom(c, o.me(), s);
+                    if (heir != null)
+                        return new Decision.KillAndRelease("the disk is full (" + pg.disk().describe()
+                                + "): stopping PostgreSQL and handing the lease to " + heir + ", which can write");
+                }
                 Switchover sw = c.switchover();
                 if (sw != null && expired(sw, o.nowMillis(), s))
                     return new Decision.AbandonSwitchover("switchover to " + sw.candidate()
@@ -181,6 +187,14 @@ public final class Decider {
         if (o.following() != null || pg.walReceiverRunning())
             return new Decision.Detach("the lease is gone: no longer streaming from (or acknowledging) the old primary");
         return CandidateRanking.decide(o, c, s);
+    }
+
+    /** The standby a switchover would pick now, if its own disk has room; null when there is none. */
+    static String heirWithRoom(ClusterSnapshot c, String me, HaSettings s) {
+        SwitchoverCheck.Result check = SwitchoverCheck.check(c, me, null, s);
+        if (!check.ok()) return null;
+        Member heir = c.members().get(check.candidate());
+        return heir == null || heir.diskFull() ? null : heir.name();
     }
 
     /** A hand-over not finished long after it was asked for is abandoned and normal election resumes. */

@@ -26,8 +26,9 @@ public sealed interface Decision {
     record ReleaseLease(String reason) implements Decision {}
 
     /**
-     * The lease holder's PostgreSQL took connections and never answered (a hung disk, SIGSTOP): SIGKILL every process
-     * of it first, then give the lease up, so that at no instant a primary lives on without the lease.
+     * The lease holder's PostgreSQL cannot serve: it took connections and never answered (a hung disk, SIGSTOP), or
+     * its disk is full while a standby has room. SIGKILL every process of it first, then give the lease up, so that at
+     * no instant a primary lives on without the lease.
      */
     record KillAndRelease(String reason) implements Decision {}
 

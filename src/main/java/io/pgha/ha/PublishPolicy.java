@@ -24,7 +24,8 @@ final class PublishPolicy {
         boolean cutOff = following == null && !pg.walReceiverRunning();
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.state(), pg.timeline(), pg.lsn(),
-                me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority(), stuck);
+                me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority(), stuck,
+                pg.disk().full());
     }
 
     /**

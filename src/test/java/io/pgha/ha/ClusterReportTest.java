@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ClusterReportTest {
     static Member member(String name, String role, PgState state, String stuck) {
         return new Member(name, "10.0.0.1", 5432, "http://x", role, state, 1, 100, false, 0, List.of(), null, 0, false, 1,
-                stuck);
+                stuck, false);
     }
 
     static ClusterSnapshot view(Member... members) {

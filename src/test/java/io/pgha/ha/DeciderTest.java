@@ -29,6 +29,7 @@ import io.pgha.ha.Decision.Rewind;
 import io.pgha.ha.Decision.StartPrimary;
 import io.pgha.ha.Decision.StartStandby;
 import io.pgha.ha.Decision.Wait;
+import io.pgha.postgres.DiskSpace;
 import io.pgha.postgres.PgState;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Upstream;
@@ -65,6 +66,7 @@ class DeciderTest {
     static final PgStatus STARTING_PRIMARY = pg(true, false, false, false, 0, false);
     static final PgStatus STARTING_STANDBY = pg(true, false, true, false, 0, true);
     static final PgStatus HUNG_PRIMARY = STARTING_PRIMARY.toBuilder().notAnswering(true).build();
+    static final PgStatus PRIMARY_DISK_FULL = PRIMARY.toBuilder().disk(new DiskSpace(8 << 20, 300 << 20, 8 << 20, 300 << 20)).build();
 
     static PgStatus pg(boolean running, boolean accepting, boolean recovery, boolean streaming, long lsn, boolean signal) {
         return new PgStatus(true, running, accepting, recovery, 1, lsn, streaming, null, 0, signal, List.of(), List.of(), List.of(), 0);
@@ -350,6 +352,11 @@ class DeciderTest {
 
     static Stream<Row> leaseHolderRows() {
         long limit = S.postgresRestartTimeout().toMillis();
+        View bStreamsWithRoom = healthyTrio()
+                .with(new Member("b", "127.0.0.1", 5432, "u", "replica", PgState.STREAMING, 1, 5000, false, 0, List.of(), "a", 0));
+        View bStreamsDiskFull = healthyTrio()
+                .with(new Member("b", "127.0.0.1", 5432, "u", "replica", PgState.STREAMING, 1, 5000, false, 0, List.of(), "a", 0,
+                        false, 1, null, true));
         return Stream.of(
                 row("the lease holder running as primary leads",
                         node("a", PRIMARY), ledBy("a"), Lead.class, "healthy primary holding the lease"),
@@ -365,6 +372,13 @@ class DeciderTest {
                         node("a", STOPPED_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
                 row("the lease holder gives the lease up when PostgreSQL stays starting",
                         node("a", STARTING_PRIMARY).pgDownFor(limit), ledBy("a"), ReleaseLease.class, "did not come back within " + limit + " ms"),
+                row("a primary whose disk is full hands over to a synchronous standby with room",
+                        node("a", PRIMARY_DISK_FULL), bStreamsWithRoom, KillAndRelease.class,
+                        "the disk is full (data filesystem 8 of 300 MB free): stopping PostgreSQL and handing the lease to b"),
+                row("a primary whose disk is full keeps the lease when the only candidate's disk is full too",
+                        node("a", PRIMARY_DISK_FULL), bStreamsDiskFull, Lead.class, "healthy primary holding the lease"),
+                row("a primary whose disk is full keeps the lease when no standby streams",
+                        node("a", PRIMARY_DISK_FULL), ledBy("a"), Lead.class, "healthy primary holding the lease"),
                 row("the lease holder kills a PostgreSQL that stopped answering, then gives the lease up",
                         node("a", HUNG_PRIMARY).notAnsweringFor(S.hungPostgresTimeout().toMillis()), ledBy("a"),
                         KillAndRelease.class, "killing it and handing the lease to a standby"),
