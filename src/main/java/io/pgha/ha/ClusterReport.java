@@ -30,7 +30,9 @@ public record ClusterReport(String cluster, String leader, List<Row> members, St
         }
         String warning = null;
         Member stuck = s.members().values().stream().filter(m -> m.stuck() != null && s.isAlive(m.name())).findFirst().orElse(null);
+        Member full = s.members().values().stream().filter(m -> m.diskFull() && s.isAlive(m.name())).findFirst().orElse(null);
         if (stuck != null) warning = stuck.name() + " is stuck: " + stuck.stuck();
+        else if (full != null) warning = full.name() + "'s data or pg_wal filesystem is full: free space there";
         else if (s.paused()) warning = "maintenance mode: agents act on no failure until pgha resume";
         else if (leader == null) warning = "no leader: nobody accepts writes";
         else if (s.sync() != null && s.sync().members().isEmpty() && leader.equals(s.sync().leader()))

@@ -33,6 +33,14 @@ class ClusterReportTest {
     }
 
     @Test
+    void aMemberWithAFullDiskIsTheWarningWhenNobodyIsStuck() {
+        Member full = new Member("b", "10.0.0.1", 5432, "http://x", Member.REPLICA, PgState.STREAMING, 1, 100, false, 0,
+                List.of(), null, 0, false, 1, null, true);
+        var report = ClusterReport.of("c", view(member("a", Member.LEADER, PgState.RUNNING, null), full));
+        assertThat(report.warning()).isEqualTo("b's data or pg_wal filesystem is full: free space there");
+    }
+
+    @Test
     void noWarningForAHealthyCluster() {
         var report = ClusterReport.of("c", view(member("a", Member.LEADER, PgState.RUNNING, null),
                 member("b", Member.REPLICA, PgState.STREAMING, null)));
