@@ -86,7 +86,7 @@ final class Actor {
             case Decision.KillAndRelease k -> {
                 pg.kill();
                 store.releaseLease(me);
-                log.warn("released the lease after killing the PostgreSQL that did not answer");
+                log.warn("released the lease after killing PostgreSQL: {}", k.reason());
                 again.run();
                 return memory.abdicate();
             }
