@@ -105,6 +105,14 @@ public record HaSettings(
         return ttl;
     }
 
+    /** Clones of the leader that may fail in a row before the node says it is stuck and slows down. */
+    public static final int CLONE_ATTEMPTS = 3;
+
+    /** After {@link #CLONE_ATTEMPTS} failed clones, another is tried this often (a pg_basebackup per loop fills logs). */
+    public Duration cloneRetryInterval() {
+        return Duration.ofSeconds(60);
+    }
+
     /** A node that gave the lease up because its PostgreSQL failed stays out of the election this long (three leases). */
     public Duration abdicationGrace() {
         return ttl.multipliedBy(3);

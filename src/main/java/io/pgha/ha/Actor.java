@@ -42,7 +42,11 @@ final class Actor {
             return perform(d, view, status, memory);
         } catch (PostgresException | StoreException e) {
             log.warn("{} failed: {}", d.getClass().getSimpleName(), e.getMessage());
-            return d instanceof Decision.StartStandby s ? memory.standbyStartFailed(s.leader() != null) : memory;
+            return switch (d) {
+                case Decision.StartStandby s -> memory.standbyStartFailed(s.leader() != null);
+                case Decision.Clone c -> memory.cloneFailed(System.nanoTime());
+                default -> memory;
+            };
         }
     }
 

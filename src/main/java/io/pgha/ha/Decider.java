@@ -55,7 +55,13 @@ public final class Decider {
             if (leader == null) return new Decision.Wait("leader " + lease.holder() + " has published nothing yet: no slot to clone through");
             if (leader.slots() == null || !leader.slots().contains(ManagedFiles.slotName(o.me())))
                 return new Decision.Wait("waiting for leader " + leader.name() + " to create this node's replication slot");
-            return new Decision.Clone(upstream(leader), "no data: cloning the leader " + leader.name());
+            int failed = o.memory().cloneFailures();
+            if (failed >= HaSettings.CLONE_ATTEMPTS
+                    && o.millisSince(o.memory().lastCloneFailureNanos()) < s.cloneRetryInterval().toMillis())
+                return new Decision.Stuck("cloning " + leader.name() + " failed " + failed + " times in a row (see this"
+                        + " agent's log): trying again every " + s.cloneRetryInterval().toSeconds() + " s");
+            return new Decision.Clone(upstream(leader), "no data: cloning the leader " + leader.name()
+                    + (failed > 0 ? " (attempt " + (failed + 1) + ")" : ""));
         }
 
         // 3. This node holds the lease: be the primary, or give the lease up.

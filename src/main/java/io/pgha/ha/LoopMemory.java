@@ -19,13 +19,16 @@ import io.pgha.postgres.PgStatus;
  *                                rewind would fail the same way, so the next remedy is a fresh clone
  * @param reclonedWithoutStreaming this node's data was moved aside and cloned anew, and it has not streamed since: a
  *                                second re-clone would fail the same way, so it is stuck until an operator looks
+ * @param cloneFailures           clones of the leader that failed in a row (0 after one succeeds)
+ * @param lastCloneFailureNanos   when the latest of them failed
  * @param abdicated               this node gave the lease up because its PostgreSQL failed, and no other node has
  *                                led since: it leaves the election to the others for a while
  */
 public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
                          long notAnsweringSinceNanos, boolean rewindFailed, boolean standbyStartFailed,
-                         boolean rewoundWithoutStreaming, boolean reclonedWithoutStreaming, boolean abdicated) {
-    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false, false);
+                         boolean rewoundWithoutStreaming, boolean reclonedWithoutStreaming, int cloneFailures,
+                         long lastCloneFailureNanos, boolean abdicated) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false, 0, 0, false);
 
     /**
      * The timers after one look: each starts the first time its condition is seen, keeps its start while the
@@ -47,27 +50,33 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
                 standbyStartFailed && !pg.running(),
                 rewoundWithoutStreaming && !streams && !iLead,
                 reclonedWithoutStreaming && !streams && !iLead,
+                pg.hasData() ? 0 : cloneFailures,
+                pg.hasData() ? 0 : lastCloneFailureNanos,
                 abdicated && (lease == null || iLead));
     }
 
     public LoopMemory withPgDownSince(long nanos) {
         return new LoopMemory(nanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
+                abdicated);
     }
 
     public LoopMemory withNotStreamingSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
+                abdicated);
     }
 
     public LoopMemory withLeaderlessSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, nanos, notAnsweringSinceNanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
+                abdicated);
     }
 
     public LoopMemory withNotAnsweringSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, nanos, rewindFailed,
-                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
+                standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
+                abdicated);
     }
 
     /** Switching upstream restarts the wait for the WAL receiver. */
@@ -78,13 +87,13 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
     /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
     public LoopMemory rewound(boolean succeeded) {
         return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, notAnsweringSinceNanos, !succeeded, false,
-                succeeded, reclonedWithoutStreaming, abdicated);
+                succeeded, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos, abdicated);
     }
 
     /** The data directory was moved aside to clone anew: what failed on it no longer matters; the clone must stream. */
     public LoopMemory movedAside() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                false, standbyStartFailed, false, true, abdicated);
+                false, standbyStartFailed, false, true, cloneFailures, lastCloneFailureNanos, abdicated);
     }
 
     /**
@@ -93,13 +102,22 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
      */
     public LoopMemory standbyStartFailed(boolean ofALeader) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                rewindFailed, ofALeader, rewoundWithoutStreaming, reclonedWithoutStreaming, abdicated);
+                rewindFailed, ofALeader, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures,
+                lastCloneFailureNanos, abdicated);
+    }
+
+    /** Cloning the leader failed once more. */
+    public LoopMemory cloneFailed(long nowNanos) {
+        return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
+                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures + 1,
+                nowNanos, abdicated);
     }
 
     /** This node gave the lease up because its PostgreSQL failed. */
     public LoopMemory abdicate() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, true);
+                rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures,
+                lastCloneFailureNanos, true);
     }
 
     private static long since(long start, boolean condition, long nowNanos) {

@@ -68,6 +68,14 @@ class RemedyEscalationTest {
                 new Row("cannot start as a standby after a re-clone: stuck", STOPPED_STANDBY,
                         LoopMemory.START.movedAside().standbyStartFailed(true), Decision.Stuck.class,
                         "still cannot start as its standby"),
+                new Row("a clone failed twice: try a third time", PgStatus.noData(),
+                        LoopMemory.START.cloneFailed(NOW - 1_000_000).cloneFailed(NOW), Decision.Clone.class, "attempt 3"),
+                new Row("a clone failed three times in a row: stuck, tried again only after the retry interval",
+                        PgStatus.noData(), LoopMemory.START.cloneFailed(NOW).cloneFailed(NOW).cloneFailed(NOW),
+                        Decision.Stuck.class, "cloning a failed 3 times in a row"),
+                new Row("the retry interval after three failed clones has passed: clone again", PgStatus.noData(),
+                        LoopMemory.START.cloneFailed(0).cloneFailed(0).cloneFailed(NOW - S.cloneRetryInterval().toNanos()),
+                        Decision.Clone.class, "attempt 4"),
                 new Row("an operator's reinit order is obeyed even when stuck", NOT_STREAMING,
                         LoopMemory.START.movedAside().withNotStreamingSince(NOW - TIMEOUT_NANOS), Decision.Reinit.class,
                         "the operator asked to rebuild this node", true));
@@ -92,6 +100,9 @@ class RemedyEscalationTest {
         assertThat(rewound.observed("b", 7, NOT_STREAMING, LED_BY_A, NOW).rewoundWithoutStreaming()).isTrue();
         assertThat(rewound.observed("b", 7, streaming, LED_BY_A, NOW).rewoundWithoutStreaming()).isFalse();
         assertThat(rewound.movedAside().rewoundWithoutStreaming()).isFalse();
+        LoopMemory failedClones = LoopMemory.START.cloneFailed(NOW).cloneFailed(NOW);
+        assertThat(failedClones.observed("b", 7, PgStatus.noData(), LED_BY_A, NOW).cloneFailures()).isEqualTo(2);
+        assertThat(failedClones.observed("b", 7, NOT_STREAMING, LED_BY_A, NOW).cloneFailures()).as("it has data now").isZero();
         LoopMemory recloned = LoopMemory.START.movedAside();
         assertThat(recloned.observed("b", 7, NOT_STREAMING, LED_BY_A, NOW).reclonedWithoutStreaming()).isTrue();
         assertThat(recloned.observed("b", 7, streaming, LED_BY_A, NOW).reclonedWithoutStreaming()).isFalse();
