@@ -127,6 +127,8 @@ public final class FaultRun {
                 }
                 Thread.sleep(500 + random.nextInt(2_000)); // a random moment under continuous writes
                 FaultKind kind = plan.get(n);
+                // steady a moment ago; a leader briefly missing (a lease renewal in flight) is not yet a failure
+                FaultRun.awaitMillis(this::hasLeader, Duration.ofSeconds(10));
                 int leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no primary right before the next fault"));
                 String before = leaderAndTimeline();
                 log("fault " + (n + 1) + ": " + kind.label + " (primary " + before + ")");
@@ -215,6 +217,14 @@ public final class FaultRun {
             }
             SyncState sync = s.sync();
             return sync != null && leader.equals(sync.leader()) && new HashSet<>(sync.members()).equals(standbys);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean hasLeader() {
+        try {
+            return cluster.leader().isPresent();
         } catch (Exception e) {
             return false;
         }
