@@ -166,7 +166,8 @@ public final class FaultRun {
             report = Checker.check(in);
             for (String line : report.details()) out.println(line);
             out.println(report.summary());
-            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; cluster files: " + dir + ")");
+            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; probe answers that could not be read: "
+                    + workload.probeErrors() + "; cluster files: " + dir + ")");
             out.flush();
             if (!report.ok()) evidence = saveEvidence(dir, report);
         } catch (Exception | Error e) {
