@@ -31,11 +31,17 @@ import java.util.TreeMap;
  *       silence (gap between two acknowledgements) from the fault's start until the cluster is steady;
  *   <li><b>one primary</b>: no two nodes answer as primary at the same instant, writes or not (DESIGN.md
  *       invariant 1 itself): a window where both were certainly primary throughout is a violation. A frozen
- *       agent cannot fence itself; its watchdog stops its PostgreSQL before the lease expires.
+ *       agent cannot fence itself; its watchdog stops its PostgreSQL before the lease expires;
+ *   <li><b>one primary, from the writes</b>: node a acknowledging, then node b, then a again, all within
+ *       {@link #INTERLEAVE_MS}, whatever timelines they report: no legitimate pair of handovers is that quick;
+ *   <li><b>known nodes</b>: every acknowledgement comes from one of the cluster's addresses;
+ *   <li><b>liveness</b>: no fault's write unavailability through the endpoint exceeds its kind's bound.
  * </ul>
  */
 final class Checker {
     static final String ENDPOINT = "endpoint";
+    /** a-b-a acknowledgements within this span prove two primaries; a handover and a hand back take seconds each. */
+    static final long INTERLEAVE_MS = 1_000;
 
     /** One acknowledged commit: who wrote it, which node and timeline acknowledged it, when. */
     record Ack(long id, String writer, int node, int timeline, long sentMs, long ackMs, boolean syncWarning) {}
@@ -56,6 +62,9 @@ final class Checker {
 
     record SplitBrain(Ack write, Seen newer) {}
 
+    /** Node before.node() acknowledged before and after other, which another node acknowledged in between. */
+    record Interleave(Ack before, Ack other, Ack after) {}
+
     record Window(int a, int b, long fromMs, long toMs) {
         long millis() {
             return toMs - fromMs;
@@ -68,7 +77,7 @@ final class Checker {
 
     record Report(Input in, Map<FaultKind, Integer> faultsByKind, long endpointAcks, long directAcks, List<Ack> lost,
                   List<SplitBrain> splitBrain, Map<Integer, Long> unavailability, List<Window> dualPrimary,
-                  long syncWarnings, List<String> violations) {
+                  List<Interleave> interleaved, long syncWarnings, List<String> violations) {
 
         boolean ok() {
             return violations.isEmpty();
@@ -80,11 +89,11 @@ final class Checker {
             List<Long> gaps = new ArrayList<>(unavailability.values());
             long dualMax = dualPrimary.stream().mapToLong(Window::millis).max().orElse(0);
             return String.format("pgha fault suite: seed=%d faults=%d (%s) acked=%d (endpoint %d, direct %d) lost=%s"
-                            + " split-brain=%d dual-primary-windows=%d (max %s) convergence-after-last-heal=%s"
+                            + " split-brain=%d dual-primary-windows=%d (max %s) interleaved-acks=%d convergence-after-last-heal=%s"
                             + " unavailability median=%s max=%s run=%.0fs: %s",
                     in.seed(), in.faults().size(), kinds, endpointAcks + directAcks, endpointAcks, directAcks,
                     in.finalIds() == null ? "unchecked" : Integer.toString(lost.size()),
-                    splitBrain.size(), dualPrimary.size(), secs(dualMax),
+                    splitBrain.size(), dualPrimary.size(), secs(dualMax), interleaved.size(),
                     in.finalConvergenceMs() < 0 ? "NONE within " + secs(in.convergenceBoundMs()) : secs(in.finalConvergenceMs()),
                     secs(median(gaps)), secs(gaps.stream().mapToLong(Long::longValue).max().orElse(0)),
                     (in.runEndMs() - in.runStartMs()) / 1000.0, ok() ? "PASS" : "FAIL (" + String.join("; ", violations) + ")");
@@ -106,8 +115,8 @@ final class Checker {
             }
             Map<FaultKind, List<Long>> byKind = new EnumMap<>(FaultKind.class);
             for (Fault f : in.faults()) byKind.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(unavailability.get(f.seq()));
-            byKind.forEach((k, g) -> out.add(String.format("unavailability %-24s n=%d median %s max %s", k.label, g.size(),
-                    secs(median(g)), secs(g.stream().mapToLong(Long::longValue).max().orElse(0)))));
+            byKind.forEach((k, g) -> out.add(String.format("unavailability %-24s n=%d median %s max %s (bound %s)", k.label,
+                    g.size(), secs(median(g)), secs(g.stream().mapToLong(Long::longValue).max().orElse(0)), secs(k.unavailabilityBoundMs))));
             if (syncWarnings > 0) out.add(syncWarnings + " writes were acknowledged with a 'canceling wait for synchronous replication' warning");
             int shown = 0;
             for (SplitBrain s : splitBrain) {
@@ -120,6 +129,18 @@ final class Checker {
                                 + " after node%d was seen primary on timeline %d at %s (%s)%s", a.id(), a.writer(), a.node() + 1,
                         a.timeline(), time(a.sentMs()), time(a.ackMs()), s.newer().node() + 1, s.newer().timeline(),
                         time(s.newer().atMs()), s.newer().source(), lost.contains(a) ? "; lost" : "; present on the final primary"));
+            }
+            shown = 0;
+            for (Interleave i : interleaved) {
+                if (shown++ == 10) {
+                    out.add("... " + (interleaved.size() - 10) + " more interleaved acknowledgements");
+                    break;
+                }
+                out.add(String.format("TWO PRIMARIES: node%d acknowledged id %d (timeline %d) at %s and id %d (timeline %d) sent %s;"
+                                + " in between node%d acknowledged id %d (%s, timeline %d) sent %s, acked %s", i.before().node() + 1,
+                        i.before().id(), i.before().timeline(), time(i.before().ackMs()), i.after().id(), i.after().timeline(),
+                        time(i.after().sentMs()), i.other().node() + 1, i.other().id(), i.other().writer(), i.other().timeline(),
+                        time(i.other().sentMs()), time(i.other().ackMs())));
             }
             shown = 0;
             for (Ack a : lost) {
@@ -185,6 +206,23 @@ final class Checker {
             long end = f.convergedMs() < 0 ? in.runEndMs() : f.convergedMs();
             gaps.put(f.seq(), longestSilence(endpointAcks, f.startMs(), end, in.runStartMs(), in.runEndMs()));
         }
+        // liveness: a fault that did not converge is already a violation above
+        for (Fault f : in.faults()) {
+            long gap = gaps.get(f.seq());
+            if (f.convergedMs() >= 0 && gap > f.kind().unavailabilityBoundMs) {
+                violations.add("fault " + f.seq() + " (" + f.kind().label + ") left the endpoint without an acknowledged write for "
+                        + secs(gap) + ", over its bound of " + secs(f.kind().unavailabilityBoundMs));
+            }
+        }
+        long unknown = in.acks().stream().filter(a -> a.node() < 0).count();
+        if (unknown > 0) violations.add(unknown + " writes acknowledged by an address that is none of the cluster's nodes");
+        List<Interleave> interleaved = interleaved(in.acks());
+        if (!interleaved.isEmpty()) {
+            Interleave i = interleaved.get(0);
+            violations.add(interleaved.size() + " acknowledgements by one node between two of another's within "
+                    + secs(INTERLEAVE_MS) + " (first: node" + (i.other().node() + 1) + " at " + time(i.other().ackMs())
+                    + " between node" + (i.before().node() + 1) + "'s)");
+        }
         long warnings = in.acks().stream().filter(Ack::syncWarning).count();
         // invariant 1 itself, not only its consequence for acknowledged writes: never two primaries at one instant
         List<Window> dual = dualPrimary(in.probes());
@@ -193,7 +231,7 @@ final class Checker {
             violations.add(dual.size() + " windows with two primaries answering (first: node" + (w.a() + 1) + " and node"
                     + (w.b() + 1) + " from " + time(w.fromMs()) + " for " + secs(w.millis()) + ")");
         }
-        return new Report(in, byKind, endpoint, direct, lost, split, gaps, dual, warnings, violations);
+        return new Report(in, byKind, endpoint, direct, lost, split, gaps, dual, interleaved, warnings, violations);
     }
 
     /** For each node and timeline, the earliest evidence that the node was primary on it. */
@@ -221,6 +259,50 @@ final class Checker {
         }
         out.sort(Comparator.comparingLong(s -> s.write().ackMs()));
         return out;
+    }
+
+    /**
+     * Two primaries seen in the acknowledgements alone: for each write b acknowledged by one node, the other
+     * node's last acknowledgement before b was sent and first write sent after b was acknowledged. When
+     * those two lie within {@link #INTERLEAVE_MS}, the other node committed before and after b's commit.
+     */
+    static List<Interleave> interleaved(Collection<Ack> acks) {
+        Map<Integer, List<Ack>> byAck = new TreeMap<>();
+        for (Ack a : acks) if (a.node() >= 0) byAck.computeIfAbsent(a.node(), k -> new ArrayList<>()).add(a);
+        Map<Integer, List<Ack>> bySent = new TreeMap<>();
+        byAck.forEach((node, list) -> {
+            list.sort(Comparator.comparingLong(Ack::ackMs));
+            bySent.put(node, list.stream().sorted(Comparator.comparingLong(Ack::sentMs)).toList());
+        });
+        List<Interleave> out = new ArrayList<>();
+        for (Ack b : acks) {
+            if (b.node() < 0) continue;
+            for (var e : byAck.entrySet()) {
+                if (e.getKey() == b.node()) continue;
+                List<Ack> ackOrder = e.getValue();
+                List<Ack> sentOrder = bySent.get(e.getKey());
+                int i = firstIndex(ackOrder, Ack::ackMs, b.sentMs()) - 1; // last ackMs < b.sentMs
+                int j = firstIndex(sentOrder, Ack::sentMs, b.ackMs() + 1); // first sentMs > b.ackMs
+                if (i < 0 || j >= sentOrder.size()) continue;
+                Ack before = ackOrder.get(i);
+                Ack after = sentOrder.get(j);
+                if (after.ackMs() - before.sentMs() <= INTERLEAVE_MS) out.add(new Interleave(before, b, after));
+            }
+        }
+        out.sort(Comparator.comparingLong(x -> x.other().ackMs()));
+        return out;
+    }
+
+    /** The first index whose key is at least {@code atLeast}, in a list sorted by that key. */
+    private static int firstIndex(List<Ack> sorted, java.util.function.ToLongFunction<Ack> key, long atLeast) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (key.applyAsLong(sorted.get(mid)) < atLeast) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /**

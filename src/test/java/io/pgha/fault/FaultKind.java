@@ -1,23 +1,34 @@
 package io.pgha.fault;
 
-/** The nemesis's repertoire; each heals after a bounded time. No clock changes. */
+/**
+ * The nemesis's repertoire; each heals after a bounded time. No clock changes. Each kind carries the
+ * longest write unavailability through the endpoint it may cause: a failover's where one is expected,
+ * far less where the primary is untouched, so a manager that merely waits for the heal fails the run.
+ */
 enum FaultKind {
-    /** kill -9 of a node's agent (its ZooKeeper peer with it) and its PostgreSQL, the primary's half the time; restarted later. */
-    KILL_NODE("kill-node"),
+    /** kill -9 of the primary's agent (its ZooKeeper peer with it) and its PostgreSQL; restarted later. */
+    KILL_NODE("kill-node", 10_000),
+    /** kill -9 of a replica's agent and PostgreSQL; restarted later. The primary keeps its quorum of one standby. */
+    KILL_REPLICA("kill-replica", 2_000),
     /** kill -9 of the primary's postmaster alone; its agent is expected to restart it or hand over. */
-    KILL_POSTGRES("kill-postgres"),
+    KILL_POSTGRES("kill-postgres", 10_000),
     /** SIGSTOP of the primary's agent for twice the lease ttl, then SIGCONT: it cannot fence itself meanwhile. */
-    STOP_AGENT("stop-agent"),
+    STOP_AGENT("stop-agent", 10_000),
+    /** SIGSTOP of the primary's postmaster and every descendant (a hung disk), its agent running: it kills them and hands over. */
+    HANG_POSTGRES("hang-postgres", 10_000),
     /** The primary's bridge port down: cut from both other nodes (and the store's quorum), then back. */
-    ISOLATE_PRIMARY("isolate-primary"),
+    ISOLATE_PRIMARY("isolate-primary", 10_000),
     /** The primary cut from one replica entirely and from the other's ZooKeeper: no store quorum, one replica still streams. */
-    CUT_PRIMARY_FROM_QUORUM("cut-primary-from-quorum"),
+    CUT_PRIMARY_FROM_QUORUM("cut-primary-from-quorum", 10_000),
     /** The two replicas cannot reach each other; both still reach the primary. */
-    SPLIT_REPLICAS("split-replicas");
+    SPLIT_REPLICAS("split-replicas", 2_000);
 
     final String label;
+    /** Write unavailability through the endpoint above this, for one fault of this kind, fails the run. */
+    final long unavailabilityBoundMs;
 
-    FaultKind(String label) {
+    FaultKind(String label, long unavailabilityBoundMs) {
         this.label = label;
+        this.unavailabilityBoundMs = unavailabilityBoundMs;
     }
 }

@@ -127,6 +127,8 @@ public final class FaultRun {
                 }
                 Thread.sleep(500 + random.nextInt(2_000)); // a random moment under continuous writes
                 FaultKind kind = plan.get(n);
+                // steady a moment ago; a leader briefly missing (a lease renewal in flight) is not yet a failure
+                FaultRun.awaitMillis(this::hasLeader, Duration.ofSeconds(10));
                 int leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no primary right before the next fault"));
                 String before = leaderAndTimeline();
                 log("fault " + (n + 1) + ": " + kind.label + " (primary " + before + ")");
@@ -164,7 +166,8 @@ public final class FaultRun {
             report = Checker.check(in);
             for (String line : report.details()) out.println(line);
             out.println(report.summary());
-            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; cluster files: " + dir + ")");
+            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; probe answers that could not be read: "
+                    + workload.probeErrors() + "; cluster files: " + dir + ")");
             out.flush();
             if (!report.ok()) evidence = saveEvidence(dir, report);
         } catch (Exception | Error e) {
@@ -215,6 +218,14 @@ public final class FaultRun {
             }
             SyncState sync = s.sync();
             return sync != null && leader.equals(sync.leader()) && new HashSet<>(sync.members()).equals(standbys);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean hasLeader() {
+        try {
+            return cluster.leader().isPresent();
         } catch (Exception e) {
             return false;
         }

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 5's short run: three agents, each in its own network namespace, under continuous writes while
- * the nemesis kills nodes and PostgreSQL, freezes the primary's agent past its lease and partitions the
- * network; every kind at least once (dealt in seeded rounds, as many as fit in about three minutes),
- * then the checker judges one writer, no loss and convergence. Needs root and iproute2 (CI has both);
+ * the nemesis kills the primary or a replica, kills or hangs the primary's PostgreSQL, freezes the primary's
+ * agent past its lease and partitions the network, each fault verified applied and lifted; every kind at
+ * least once (dealt in seeded rounds, as many as fit in about three minutes), then the checker judges one
+ * writer, one primary (probes and interleaved acknowledgements), no loss, convergence and each fault's
+ * write unavailability against its kind's bound. Needs root and iproute2 (CI has both);
  * without them it fails and says which is missing.
  *
  * <p>-Dpgha.fault.seed=N replays a run's decisions, -Dpgha.fault.count=N and -Dpgha.fault.seconds=S

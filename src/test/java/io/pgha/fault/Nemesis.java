@@ -1,6 +1,7 @@
 package io.pgha.fault;
 
 import io.pgha.demo.LocalCluster;
+import io.pgha.postgres.Processes;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Nemesis {
     /** ha.ttl is 3 s: a frozen agent stays frozen about twice that, long enough for its lease to expire. */
     static final long STOP_AGENT_MS = 6_000;
+    /** The agent kills a hung PostgreSQL within a few seconds; the processes are resumed after this at the latest. */
+    static final long HANG_MS = 12_000;
+    private static final java.time.Duration VERIFY_BOUND = java.time.Duration.ofSeconds(2);
     private static final int RULE_PREF = 1000;
 
     private final LocalCluster cluster;
@@ -51,44 +55,42 @@ final class Nemesis {
         List<Integer> replicas = new java.util.ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) if (i != leader) replicas.add(i);
         return switch (kind) {
-            case KILL_NODE -> {
-                // the primary half the time (failover, rewind on return), otherwise one of the replicas
-                int target = random.nextBoolean() ? leader : replicas.get(random.nextInt(replicas.size()));
-                long hold = between(2_000, 5_000);
-                long start = System.currentTimeMillis();
-                cluster.killNode(target);
-                Thread.sleep(hold);
-                long heal = System.currentTimeMillis();
-                cluster.start(target);
-                cluster.agent(target).ifPresent(a -> startedAgents.add(a.pid()));
-                yield new Applied(start, heal, "kill -9 " + cluster.name(target) + (target == leader ? " (primary)" : " (replica)")
-                        + ", restarted after " + Checker.secs(heal - start));
-            }
+            case KILL_NODE -> killAndRestart(leader, " (primary)");
+            case KILL_REPLICA -> killAndRestart(replicas.get(random.nextInt(replicas.size())), " (replica)");
             case KILL_POSTGRES -> {
-                long pid = cluster.postmaster(leader).map(ProcessHandle::pid).orElse(-1L);
+                ProcessHandle pm = cluster.postmaster(leader).orElseThrow(() -> new NotApplied(
+                        "kill-postgres: no running postmaster of " + p + " (postmaster.pid) to kill"));
                 long start = System.currentTimeMillis();
                 cluster.killPostgres(leader);
-                yield new Applied(start, System.currentTimeMillis(), "kill -9 of " + p + "'s postmaster (pid " + pid + ")");
+                if (Processes.isRunning(pm)) throw new NotApplied("kill-postgres: " + p + "'s postmaster " + pm.pid() + " survived kill -9");
+                yield new Applied(start, System.currentTimeMillis(), "kill -9 of " + p + "'s postmaster (pid " + pm.pid() + ")");
             }
             case STOP_AGENT -> {
-                long pid = cluster.agent(leader).orElseThrow(() -> new IllegalStateException(p + "'s agent is not running")).pid();
+                long pid = cluster.agent(leader).orElseThrow(() -> new NotApplied("stop-agent: " + p + "'s agent is not running")).pid();
                 long hold = between(STOP_AGENT_MS, STOP_AGENT_MS + 1_000);
                 stopped.add(pid);
                 long start = System.currentTimeMillis();
-                if (!NetworkRig.signal(pid, "STOP")) throw new IOException("kill -STOP " + pid + " failed");
-                Thread.sleep(hold);
+                if (!NetworkRig.signal(pid, "STOP")) throw new NotApplied("stop-agent: kill -STOP " + pid + " failed");
+                awaitStopped(pid, "stop-agent: " + p + "'s agent");
+                sleepUntil(start + hold);
                 long heal = System.currentTimeMillis();
+                // its watchdog kills an agent frozen past the ttl (the supervisor starts a new one): gone is expected
                 NetworkRig.signal(pid, "CONT");
                 stopped.remove(pid);
-                yield new Applied(start, heal, "SIGSTOP of " + p + "'s agent (pid " + pid + ") for " + Checker.secs(heal - start));
+                awaitResumed(pid, "stop-agent: " + p + "'s agent");
+                yield new Applied(start, heal, "SIGSTOP of " + p + "'s agent (pid " + pid + ") for " + Checker.secs(heal - start)
+                        + (ProcessHandle.of(pid).filter(Processes::isRunning).isPresent() ? "" : ", killed by its watchdog meanwhile"));
             }
+            case HANG_POSTGRES -> hangPostgres(leader);
             case ISOLATE_PRIMARY -> {
                 long hold = between(5_000, 8_000);
                 long start = System.currentTimeMillis();
                 rig.isolate(leader);
-                Thread.sleep(hold);
+                for (int r : replicas) expectReachable(leader, r, cluster.pgPort(r), false, "isolate-primary");
+                sleepUntil(start + hold);
                 long heal = System.currentTimeMillis();
                 rig.reconnect(leader);
+                for (int r : replicas) expectReachable(leader, r, cluster.pgPort(r), true, "isolate-primary, healed");
                 yield new Applied(start, heal, p + " (primary) isolated from both other nodes for " + Checker.secs(heal - start));
             }
             case CUT_PRIMARY_FROM_QUORUM -> {
@@ -98,28 +100,132 @@ final class Nemesis {
                 long start = System.currentTimeMillis();
                 rig.cut(leader, lost);
                 rig.cutPorts(leader, keep, storePortLow, storePortHigh, RULE_PREF);
-                Thread.sleep(hold);
+                expectReachable(leader, lost, cluster.pgPort(lost), false, "cut-primary-from-quorum");
+                expectReachable(leader, keep, storePortLow + keep, false, "cut-primary-from-quorum (ZooKeeper)");
+                expectReachable(leader, keep, cluster.pgPort(keep), true, "cut-primary-from-quorum (PostgreSQL still flows)");
+                sleepUntil(start + hold);
                 long heal = System.currentTimeMillis();
                 rig.uncutPorts(leader, RULE_PREF);
                 rig.uncut(leader, lost);
+                expectReachable(leader, lost, cluster.pgPort(lost), true, "cut-primary-from-quorum, healed");
+                expectReachable(leader, keep, storePortLow + keep, true, "cut-primary-from-quorum (ZooKeeper), healed");
                 yield new Applied(start, heal, p + " (primary) cut from " + cluster.name(lost) + " and from "
                         + cluster.name(keep) + "'s ZooKeeper, still streaming to " + cluster.name(keep) + ", for "
                         + Checker.secs(heal - start));
             }
             case SPLIT_REPLICAS -> {
+                int a = replicas.get(0);
+                int b = replicas.get(1);
                 long hold = between(4_000, 7_000);
                 long start = System.currentTimeMillis();
-                rig.cut(replicas.get(0), replicas.get(1));
-                Thread.sleep(hold);
+                rig.cut(a, b);
+                expectReachable(a, b, cluster.pgPort(b), false, "split-replicas");
+                expectReachable(a, leader, cluster.pgPort(leader), true, "split-replicas (the primary still reachable)");
+                sleepUntil(start + hold);
                 long heal = System.currentTimeMillis();
-                rig.uncut(replicas.get(0), replicas.get(1));
-                yield new Applied(start, heal, cluster.name(replicas.get(0)) + " and " + cluster.name(replicas.get(1))
+                rig.uncut(a, b);
+                expectReachable(a, b, cluster.pgPort(b), true, "split-replicas, healed");
+                yield new Applied(start, heal, cluster.name(a) + " and " + cluster.name(b)
                         + " (replicas) cut from each other for " + Checker.secs(heal - start));
             }
         };
     }
 
-    /** SIGCONT to every agent this nemesis stopped and has not resumed (a run interrupted mid-fault). */
+    /** kill -9 of node i's agent and PostgreSQL, both verified gone, restarted after 2-5 s and its agent verified up. */
+    private Applied killAndRestart(int target, String role) throws IOException, InterruptedException {
+        String n = cluster.name(target);
+        ProcessHandle agent = cluster.agent(target).map(Process::toHandle)
+                .orElseThrow(() -> new NotApplied("kill of " + n + ": its agent is not running"));
+        java.util.Optional<ProcessHandle> pm = cluster.postmaster(target);
+        long hold = between(2_000, 5_000);
+        long start = System.currentTimeMillis();
+        cluster.killNode(target);
+        if (Processes.isRunning(agent)) throw new NotApplied("kill of " + n + ": its agent " + agent.pid() + " survived");
+        if (pm.filter(Processes::isRunning).isPresent()) throw new NotApplied("kill of " + n + ": its postmaster survived");
+        sleepUntil(start + hold);
+        long heal = System.currentTimeMillis();
+        cluster.start(target);
+        long pid = cluster.agent(target).orElseThrow(() -> new NotApplied("kill of " + n + ": its agent did not start again")).pid();
+        startedAgents.add(pid);
+        return new Applied(start, heal, "kill -9 " + n + role + (pm.isEmpty() ? " (no PostgreSQL was running)" : "")
+                + ", restarted after " + Checker.secs(heal - start));
+    }
+
+    /**
+     * SIGSTOP of the primary's postmaster and every descendant (a hung disk looks the same) while its agent runs:
+     * held until the agent has killed them all (it must, before handing over), at most {@link #HANG_MS}.
+     */
+    private Applied hangPostgres(int leader) throws IOException, InterruptedException {
+        String p = cluster.name(leader);
+        ProcessHandle pm = cluster.postmaster(leader).orElseThrow(() -> new NotApplied(
+                "hang-postgres: no running postmaster of " + p + " (postmaster.pid) to stop"));
+        List<ProcessHandle> hung = new java.util.ArrayList<>();
+        long start = System.currentTimeMillis();
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(pm), pm.descendants()).toList()) {
+            stopped.add(h.pid());
+            if (NetworkRig.signal(h.pid(), "STOP")) hung.add(h);
+        }
+        // a backend may exit between the listing and its signal; the postmaster itself must be stopped
+        awaitStopped(pm.pid(), "hang-postgres: " + p + "'s postmaster");
+        for (ProcessHandle h : hung) if (h.pid() != pm.pid() && Processes.isRunning(h)) awaitStopped(h.pid(), "hang-postgres: " + p + "'s child");
+        FaultRun.awaitMillis(() -> hung.stream().noneMatch(Processes::isRunning), java.time.Duration.ofMillis(HANG_MS));
+        long heal = System.currentTimeMillis();
+        List<ProcessHandle> survivors = hung.stream().filter(Processes::isRunning).toList();
+        for (ProcessHandle h : hung) {
+            NetworkRig.signal(h.pid(), "CONT");
+            stopped.remove(h.pid());
+        }
+        for (ProcessHandle h : survivors) awaitResumed(h.pid(), "hang-postgres: " + p + "'s process");
+        return new Applied(start, heal, "SIGSTOP of " + p + "'s postmaster (pid " + pm.pid() + ") and its " + (hung.size() - 1)
+                + " children, " + (survivors.isEmpty() ? "all killed by its agent after " + Checker.secs(heal - start)
+                : survivors.size() + " still alive after " + Checker.secs(heal - start) + ", resumed"));
+    }
+
+    /** A fault that could not be applied or lifted as intended: the run fails rather than count it. */
+    static final class NotApplied extends IllegalStateException {
+        NotApplied(String message) {
+            super(message);
+        }
+    }
+
+    private static void sleepUntil(long epochMs) throws InterruptedException {
+        long left = epochMs - System.currentTimeMillis();
+        if (left > 0) Thread.sleep(left);
+    }
+
+    /** The one-letter state in /proc/pid/stat ('T' stopped, 'Z' zombie), or '-' when the process is gone. */
+    static char state(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '-';
+        } catch (IOException e) {
+            return '-';
+        }
+    }
+
+    private static void awaitStopped(long pid, String what) throws InterruptedException {
+        if (FaultRun.awaitMillis(() -> state(pid) == 'T', VERIFY_BOUND) < 0)
+            throw new NotApplied(what + " (pid " + pid + ") not stopped after SIGSTOP: state '" + state(pid) + "'");
+    }
+
+    /** Running again, or gone (killed meanwhile): anything but still stopped. */
+    private static void awaitResumed(long pid, String what) throws InterruptedException {
+        if (FaultRun.awaitMillis(() -> state(pid) != 'T', VERIFY_BOUND) < 0)
+            throw new NotApplied(what + " (pid " + pid + ") still stopped after SIGCONT");
+    }
+
+    /** A TCP connection from node from's namespace to node to's port, checked to be (or not be) possible. */
+    private static void expectReachable(int from, int to, int port, boolean reachable, String fault) throws InterruptedException {
+        // a cut that holds shows at once; a healed link may take a moment to carry packets again
+        java.time.Duration bound = reachable ? java.time.Duration.ofSeconds(5) : java.time.Duration.ZERO;
+        if (FaultRun.awaitMillis(() -> NetworkRig.reachable(from, NetworkRig.address(to), port) == reachable, bound) < 0) {
+            throw new NotApplied(fault + ": node" + (from + 1) + " " + (reachable ? "cannot reach" : "still reaches")
+                    + " node" + (to + 1) + ":" + port);
+        }
+    }
+
+    /** SIGCONT to every process this nemesis stopped and has not resumed (a run interrupted mid-fault). */
     void resumeAll() {
         for (long pid : stopped) NetworkRig.signal(pid, "CONT");
         stopped.clear();

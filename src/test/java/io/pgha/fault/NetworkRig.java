@@ -230,6 +230,20 @@ final class NetworkRig implements AutoCloseable {
         return undo.isEmpty();
     }
 
+    /**
+     * Whether a TCP connection from node from's namespace to address:port gets an answer within a second:
+     * accepted or refused both mean packets flow; a timeout or an unreachable route mean they do not.
+     */
+    static boolean reachable(int from, String address, int port) {
+        try {
+            Result r = exec(List.of("ip", "netns", "exec", namespace(from), "timeout", "1", "bash", "-c",
+                    "exec 3<>/dev/tcp/" + address + "/" + port));
+            return r.exit() == 0 || r.output().contains("Connection refused");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     // ---- cleanup ------------------------------------------------------------------------------
 
     /**

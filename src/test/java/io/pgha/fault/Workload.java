@@ -45,6 +45,7 @@ final class Workload implements AutoCloseable {
     private final ConcurrentLinkedQueue<Checker.Probe> probes = new ConcurrentLinkedQueue<>();
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong probeErrors = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private volatile long lastEndpointAckMs;
@@ -156,6 +157,12 @@ final class Workload implements AutoCloseable {
                     close(c);
                     c = null;
                 }
+            } catch (RuntimeException e) {
+                // an unparsable answer must not end this thread: the dual-primary check would go blind for the node
+                probeErrors.incrementAndGet();
+                probes.add(new Checker.Probe(node, sent, System.currentTimeMillis(), Checker.ProbeState.UNREACHABLE, -1));
+                close(c);
+                c = null;
             }
             pause(PROBE_PACE_MS);
         }
@@ -184,6 +191,10 @@ final class Workload implements AutoCloseable {
 
     long lastEndpointAckMs() {
         return lastEndpointAckMs;
+    }
+
+    long probeErrors() {
+        return probeErrors.get();
     }
 
     long failedAttempts() {
