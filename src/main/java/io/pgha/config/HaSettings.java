@@ -74,11 +74,6 @@ public record HaSettings(
         return Duration.ofMillis(Math.max(50, sessionTimeout.toMillis() / 10));
     }
 
-    /** The agent's heartbeat to the store; it also dates the last contact that fencing counts from. */
-    public Duration storeHeartbeat() {
-        return heartbeatFor(ttl);
-    }
-
     /** How often a primary's agent checks in with its watchdog: ten check-ins per ttl, well inside {@link #watchdogWait()}. */
     public Duration watchdogCheckInInterval() {
         return heartbeatFor(ttl);

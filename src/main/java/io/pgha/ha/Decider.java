@@ -152,7 +152,7 @@ public final class Decider {
         Lease last = c.lastLeader();
         boolean lastWasMe = last != null && last.holder().equals(o.me());
         FailoverRequest fo = c.failover();
-        if (fo != null && o.nowMillis() - fo.requestedAtMillis() <= switchoverTimeoutMillis(s)) {
+        if (fo != null && o.nowMillis() - fo.requestedAtMillis() <= s.switchoverTimeout().toMillis()) {
             if (!o.me().equals(fo.candidate())) return new Decision.Wait("manual failover to " + fo.candidate() + " in progress");
             if (pg.running() && pg.accepting() && pg.inRecovery())
                 return new Decision.AcquireLease("manual failover: the operator chose this node");
@@ -205,11 +205,7 @@ public final class Decider {
 
     /** A hand-over not finished long after it was asked for is abandoned and normal election resumes. */
     public static boolean expired(Switchover sw, long nowMillis, HaSettings s) {
-        return nowMillis - Math.max(sw.requestedAtMillis(), sw.scheduledAtMillis()) > switchoverTimeoutMillis(s);
-    }
-
-    public static long switchoverTimeoutMillis(HaSettings s) {
-        return s.switchoverTimeout().toMillis();
+        return nowMillis - Math.max(sw.requestedAtMillis(), sw.scheduledAtMillis()) > s.switchoverTimeout().toMillis();
     }
 
     /** Invariant 1: stop accepting writes before the lease can expire in the store. */

@@ -27,10 +27,6 @@ public record Observation(
         boolean neverPromote,
         LoopMemory memory) {
 
-    public Observation withPg(PgStatus p) {
-        return new Observation(me, p, following, store, nowNanos, nowMillis, session, neverPromote, memory);
-    }
-
     public Observation withFollowing(String f) {
         return new Observation(me, pg, f, store, nowNanos, nowMillis, session, neverPromote, memory);
     }

@@ -25,7 +25,8 @@ public record DiskSpace(long dataFreeBytes, long dataSizeBytes, long walFreeByte
         }
     }
 
-    private static Path existing(Path p) {
+    /** {@code p}, or its nearest existing parent (a data directory not made yet lives on its parent's filesystem). */
+    static Path existing(Path p) {
         Path at = p.toAbsolutePath();
         while (at.getParent() != null && !Files.exists(at)) at = at.getParent();
         return at;

@@ -54,7 +54,7 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     @Override
     public synchronized PgStatus observe() {
         // every loop pass: the log files stay within their bound at most one loop_wait after a burst
-        serverLogs.prune();
+        serverLogs.pruneIfDue();
         return observer.observe();
     }
 

@@ -25,12 +25,15 @@ final class ServerLogs {
     /** Sorts by time; a rotation within the same second appends to the same file, so a file holds at least one second. */
     static final String FILENAME = PREFIX + "%Y-%m-%d_%H%M%S.log";
 
+    static final long PRUNE_EVERY_NANOS = 1_000_000_000L;
+
     private record LogFile(Path path, long size, FileTime modified) {}
 
     private final DataDirectory dir;
     private final long fileSize;
     private final int files;
     private String lastFailure;
+    private long prunedAtNanos;
 
     ServerLogs(DataDirectory dir, long fileSize, int files) {
         this.dir = dir;
@@ -40,6 +43,7 @@ final class ServerLogs {
 
     /** Deletes the oldest collector files beyond the newest {@code files} or beyond {@code files × fileSize} in all. */
     void prune() {
+        prunedAtNanos = System.nanoTime();
         try {
             List<LogFile> found = collectorFiles();
             long total = 0;
@@ -55,6 +59,11 @@ final class ServerLogs {
             if (!failure.equals(lastFailure)) log.warn("cannot prune PostgreSQL's log files in {}: {}", dir.runDir(), failure);
             lastFailure = failure;
         }
+    }
+
+    /** {@link #prune()} at most once a second: the loop may run many times a second, a directory listing need not. */
+    void pruneIfDue() {
+        if (System.nanoTime() - prunedAtNanos >= PRUNE_EVERY_NANOS) prune();
     }
 
     /** Before a start: the start-up file, once over {@code fileSize}, becomes {@code postgresql.log.1} (replacing it). */

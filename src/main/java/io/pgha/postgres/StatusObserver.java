@@ -11,10 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /** Reads what the local server looks like now: files first, then SQL when a postmaster runs. */
 final class StatusObserver {
-    private final DataDirectory dir;
     private static final Logger log = LoggerFactory.getLogger(StatusObserver.class);
+    /** Free space is read at most this often: each read looks the filesystems up in the mount table. */
+    static final long DISK_EVERY_NANOS = 1_000_000_000L;
+
+    private final DataDirectory dir;
     private final SqlSession sql;
     private boolean diskLow;
+    private DiskSpace disk = DiskSpace.UNKNOWN;
+    private long diskReadAtNanos;
 
     StatusObserver(DataDirectory dir, SqlSession sql) {
         this.dir = dir;
@@ -22,7 +27,7 @@ final class StatusObserver {
     }
 
     PgStatus observe() {
-        DiskSpace disk = watchDisk(DiskSpace.of(dir.path()));
+        DiskSpace disk = diskSpace();
         if (!dir.hasData()) return PgStatus.builder().disk(disk).build();
         boolean standbySignal = dir.standbySignal();
         PgStatus.Builder found = PgStatus.builder().hasData(true).inRecovery(standbySignal).standbySignal(standbySignal)
@@ -38,6 +43,14 @@ final class StatusObserver {
             sql.close();
             return found.notAnswering(timedOut(e) && started(dir.postmaster())).build();
         }
+    }
+
+    private DiskSpace diskSpace() {
+        long now = System.nanoTime();
+        if (disk.known() && now - diskReadAtNanos < DISK_EVERY_NANOS) return disk;
+        diskReadAtNanos = now;
+        disk = watchDisk(DiskSpace.of(dir.path()));
+        return disk;
     }
 
     /** Says once when the data or WAL filesystem runs low, and once when it has room again. */

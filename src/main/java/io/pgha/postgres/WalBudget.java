@@ -27,16 +27,10 @@ public final class WalBudget {
     /** The budget of the filesystem pg_wal is (or will be) on; unlimited when it cannot be read. */
     public static WalBudget of(Path dataDir) {
         try {
-            return new WalBudget(Files.getFileStore(existing(dataDir.resolve("pg_wal"))).getTotalSpace());
+            return new WalBudget(Files.getFileStore(DiskSpace.existing(dataDir.resolve("pg_wal"))).getTotalSpace());
         } catch (IOException e) {
             return new WalBudget(Long.MAX_VALUE);
         }
-    }
-
-    private static Path existing(Path p) {
-        Path at = p.toAbsolutePath();
-        while (at.getParent() != null && !Files.exists(at)) at = at.getParent();
-        return at;
     }
 
     long budget() {
