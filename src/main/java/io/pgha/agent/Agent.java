@@ -28,13 +28,16 @@ public final class Agent {
 
     public void run() throws IOException, StoreException {
         var zk = config.dcs().zookeeper();
+        EmbeddedZookeeper peer = null;
         if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
-            new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name()).start();
+            peer = new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name());
+            peer.start();
         }
         ZookeeperStore store = new ZookeeperStore(zk.connectString(), config.cluster(), config.ha().ttl());
         log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
         store.start(Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
+        if (peer != null) pg.oweRoom(peer.roomOwed());
         var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
         pg.dataDirectory().prepare(false);

@@ -2,6 +2,7 @@ package io.pgha.dcs;
 
 import io.pgha.config.HaSettings;
 import io.pgha.config.NodeConfig;
+import io.pgha.postgres.RoomOwed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,11 @@ public final class EmbeddedZookeeper {
     private final AtomicBoolean restartRequested = new AtomicBoolean();
     private volatile PeerMain main;
     private Thread thread;
+    private final StoreDiskReserve reserve;
 
     public EmbeddedZookeeper(Path dataDir, List<NodeConfig.ZkPeer> peers, String myName) {
         this.dataDir = dataDir;
+        this.reserve = new StoreDiskReserve(dataDir);
         this.peers = peers;
         int id = 0;
         for (int i = 0; i < peers.size(); i++) if (peers.get(i).name().equals(myName)) id = i + 1;
@@ -40,6 +43,11 @@ public final class EmbeddedZookeeper {
 
     public static boolean hostsPeer(List<NodeConfig.ZkPeer> peers, String name) {
         return peers.stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    /** The room PostgreSQL must leave to this peer on the filesystem of its data directory. */
+    public RoomOwed roomOwed() {
+        return RoomOwed.on(dataDir, reserve::owedBytes);
     }
 
     public NodeConfig.ZkPeer me() {
@@ -79,7 +87,6 @@ public final class EmbeddedZookeeper {
         } catch (Exception e) {
             throw new IOException("invalid embedded ZooKeeper settings: " + e.getMessage(), e);
         }
-        StoreDiskReserve reserve = new StoreDiskReserve(dataDir);
         reserve.check();
         thread = new Thread(() -> runPeer(config), "zookeeper-peer");
         thread.setDaemon(true);

@@ -31,6 +31,11 @@ public final class StoreDiskReserve {
         return Files.exists(file);
     }
 
+    /** Bytes of the reserve released to the store peer: free on disk, but the store's. */
+    public long owedBytes() {
+        return held() ? 0 : RESERVE_BYTES;
+    }
+
     /** One check: release or restore the reserve by the filesystem's usable space now. */
     public void check() {
         try {

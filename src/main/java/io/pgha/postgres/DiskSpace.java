@@ -15,14 +15,23 @@ public record DiskSpace(long dataFreeBytes, long dataSizeBytes, long walFreeByte
     public static final int LOW_PERCENT = 10;
 
     public static DiskSpace of(Path dataDir) {
+        return of(dataDir, RoomOwed.NONE);
+    }
+
+    /** Free bytes less what {@code owed} says already belongs to someone else on each filesystem. */
+    public static DiskSpace of(Path dataDir, RoomOwed owed) {
         try {
             FileStore data = Files.getFileStore(existing(dataDir));
             Path walDir = dataDir.resolve("pg_wal");
             FileStore wal = Files.isDirectory(walDir) ? Files.getFileStore(walDir) : data;
-            return new DiskSpace(data.getUsableSpace(), data.getTotalSpace(), wal.getUsableSpace(), wal.getTotalSpace());
+            return new DiskSpace(free(data, owed), data.getTotalSpace(), free(wal, owed), wal.getTotalSpace());
         } catch (IOException e) {
             return UNKNOWN;
         }
+    }
+
+    private static long free(FileStore fs, RoomOwed owed) throws IOException {
+        return Math.max(0, fs.getUsableSpace() - owed.bytesOn(fs));
     }
 
     /** {@code p}, or its nearest existing parent (a data directory not made yet lives on its parent's filesystem). */

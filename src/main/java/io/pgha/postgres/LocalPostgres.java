@@ -42,6 +42,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
         this.postmasterWatch = new PostmasterWatch(dir::postmaster);
     }
 
+    /** Free space that belongs to something else (the store's released reserve) is not counted as PostgreSQL's. */
+    public void oweRoom(RoomOwed owed) {
+        observer.oweRoom(owed);
+    }
+
     public DataDirectory dataDirectory() {
         return dir;
     }

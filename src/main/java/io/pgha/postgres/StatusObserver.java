@@ -20,10 +20,15 @@ final class StatusObserver {
     private boolean diskLow;
     private DiskSpace disk = DiskSpace.UNKNOWN;
     private long diskReadAtNanos;
+    private volatile RoomOwed owed = RoomOwed.NONE;
 
     StatusObserver(DataDirectory dir, SqlSession sql) {
         this.dir = dir;
         this.sql = sql;
+    }
+
+    void oweRoom(RoomOwed owed) {
+        this.owed = owed;
     }
 
     PgStatus observe() {
@@ -49,7 +54,7 @@ final class StatusObserver {
         long now = System.nanoTime();
         if (disk.known() && now - diskReadAtNanos < DISK_EVERY_NANOS) return disk;
         diskReadAtNanos = now;
-        disk = watchDisk(DiskSpace.of(dir.path()));
+        disk = watchDisk(DiskSpace.of(dir.path(), owed));
         return disk;
     }
 
