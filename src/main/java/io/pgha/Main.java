@@ -9,6 +9,7 @@ import io.pgha.cli.HistoryCommand;
 import io.pgha.cli.ListCommand;
 import io.pgha.cli.PauseCommand;
 import io.pgha.cli.ReinitCommand;
+import io.pgha.cli.RestoreCommand;
 import io.pgha.cli.RemoveCommand;
 import io.pgha.cli.RestartCommand;
 import io.pgha.cli.ResumeCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine;
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
-                ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
+                ReinitCommand.class, RestartCommand.class, RestoreCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

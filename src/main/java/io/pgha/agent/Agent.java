@@ -3,6 +3,8 @@ package io.pgha.agent;
 import io.pgha.admin.ClusterAdmin;
 import io.pgha.admin.NodeAdmin;
 import io.pgha.config.NodeConfig;
+import io.pgha.postgres.BackRest;
+import io.pgha.backup.BackupService;
 import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.ZookeeperStore;
@@ -41,14 +43,22 @@ public final class Agent {
         var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
         pg.dataDirectory().prepare(false);
+        try {
+            pg.writeBackRestConfig();
+        } catch (io.pgha.postgres.PostgresException e) {
+            log.error("{}: backups and restores will fail until it can be written", e.getMessage());
+        }
         ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
         Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(), loop::requestReload));
         routing.start();
         loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);
+        BackupService backups = config.backup() == null ? null : new BackupService(new BackRest(config), loop::state);
+        if (backups != null) backups.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: PostgreSQL is stopped and the lease released");
+            if (backups != null) backups.close();
             loop.close();
             watchdog.close();
             routing.close();

@@ -4,6 +4,7 @@ import io.pgha.config.ConfigException;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreDiskReserve;
+import io.pgha.postgres.BackRestFiles;
 import io.pgha.postgres.DataDirectory;
 import io.pgha.postgres.OsCommand;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class StartupChecks {
         secretFile("api.token_file", config.api().tokenFile(), problems);
         secretFile("api.password_file", config.api().passwordFile(), problems);
         if (config.dns() != null) secretFile("dns.tsig_secret_file", config.dns().tsigSecretFile(), problems);
+        if (config.backup() != null) backup(config.backup(), problems);
         portFree("api.listen", config.api().host(), config.api().port(), problems);
         if (config.proxy().enabled()) {
             portFree("proxy.read_write_port", config.proxy().listen(), config.proxy().readWritePort(), problems);
@@ -83,6 +85,16 @@ public final class StartupChecks {
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);
         sharedFilesystem(config).ifPresent(log::warn);
+    }
+
+    private static void backup(NodeConfig.Backup b, List<String> problems) {
+        if (BackRestFiles.binary() == null)
+            problems.add("backup: pgbackrest is not installed: install it (apt-get install pgbackrest) or remove the backup section");
+        b.repoSecretFiles().forEach((option, file) -> secretFile("backup.repository.secret_files." + option, file, problems));
+        // a repository that is not there yet must not keep the cluster down: archiving fails loudly until it is
+        if ("posix".equals(b.repoType()) && !Files.isDirectory(b.repoPath()))
+            log.warn("backup.repository.path {} does not exist (yet): WAL archiving and backups fail until it does;"
+                    + " mount or create it, writable by the PostgreSQL OS user", b.repoPath());
     }
 
     /** The store's few megabytes must not depend on the database's free space. */

@@ -19,7 +19,8 @@ public final class ConfigValidator {
             "port", "listen_addresses", "wal_level", "hot_standby", "max_wal_senders", "max_replication_slots",
             "wal_log_hints", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
             "hba_file", "data_directory", "config_file", "unix_socket_directories", "max_slot_wal_keep_size",
-            "synchronous_standby_names", "archive_mode", "restore_command",
+            "synchronous_standby_names", "archive_mode", "archive_command", "archive_library", "archive_timeout",
+            "restore_command",
             "logging_collector", "log_directory", "log_filename", "log_rotation_size");
 
     private final List<String> problems = new ArrayList<>();
@@ -91,7 +92,8 @@ public final class ConfigValidator {
         if (priority < 0) problem("tags.priority", priority + " must be 0 (never promote) or more");
         var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()), Math.max(0, priority));
         return new NodeConfig(cluster, name, host, postgres, api, dcs, ha, tags, proxy(raw.proxy(), host),
-                dns(raw.dns(), host), callbacks(raw.callbacks()), agentLog(raw.agentLog()), source);
+                dns(raw.dns(), host), callbacks(raw.callbacks()), agentLog(raw.agentLog()),
+                new BackupValidator(problems).validate(raw.backup(), cluster), source);
     }
 
     private NodeConfig.AgentLog agentLog(RawConfig.RawAgentLog raw) {

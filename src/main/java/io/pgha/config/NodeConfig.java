@@ -18,7 +18,17 @@ public record NodeConfig(
         Dns dns,
         Callbacks callbacks,
         AgentLog agentLog,
+        Backup backup,
         Path configFile) {
+
+    /**
+     * pgBackRest: one repository ({@code type} posix, s3, gcs or azure; {@code options} and the contents of
+     * {@code secretFiles} become its {@code repo1-*} options), full backups kept, the cluster-wide schedule (cron,
+     * null: none) and how soon a quiet primary's WAL reaches the archive. Null when backups are not configured.
+     */
+    public record Backup(String stanza, String repoType, Path repoPath, Map<String, String> repoOptions,
+                         Map<String, Path> repoSecretFiles, int retentionFull, String schedule,
+                         java.time.Duration archiveTimeout, int processMax) {}
 
     public record Postgres(
             Path binDir,

@@ -16,7 +16,13 @@ record RawConfig(
         RawProxy proxy,
         RawDns dns,
         RawCallbacks callbacks,
-        RawAgentLog agentLog) {
+        RawAgentLog agentLog,
+        RawBackup backup) {
+
+    record RawBackup(RawRepository repository, Integer retentionFull, String schedule, String archiveTimeout,
+                     Integer processMax, String stanza) {}
+
+    record RawRepository(String type, String path, Map<String, String> options, Map<String, String> secretFiles) {}
 
     record RawPostgres(
             String binDir,

@@ -33,7 +33,16 @@ public record ClusterSnapshot(
         FailoverRequest failover,
         Set<String> reinit,
         Map<String, String> parameters,
-        Set<String> restart) {
+        Set<String> restart,
+        RestoreRequest restore) {
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,
+                           boolean paused, FailoverRequest failover, Set<String> reinit, Map<String, String> parameters,
+                           Set<String> restart) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, paused, failover, reinit,
+                parameters, restart, null);
+    }
 
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,

@@ -33,6 +33,15 @@ public interface Store extends AutoCloseable {
 
     void clearFailover() throws StoreException;
 
+    /**
+     * Orders a restore from the backup repository; {@code forgetCluster} also clears the cluster's initialization
+     * (a running cluster: every member moves its data aside, then one restores and the others clone it).
+     */
+    void requestRestore(RestoreRequest request, boolean forgetCluster) throws StoreException;
+
+    /** The restore is done (the restored member recorded the cluster as initialized again). */
+    void clearRestore() throws StoreException;
+
     /** Asks member {@code name} to move its data aside and clone the leader anew (false clears it). */
     void requestReinit(String name, boolean requested) throws StoreException;
 

@@ -47,6 +47,10 @@ record ZookeeperPaths(String root) {
         return root + "/switchover";
     }
 
+    String restore() {
+        return root + "/restore";
+    }
+
     String failover() {
         return root + "/failover";
     }

@@ -127,6 +127,16 @@ public final class ZookeeperStore implements Store {
     }
 
     @Override
+    public void requestRestore(RestoreRequest request, boolean forgetCluster) throws StoreException {
+        writer.requestRestore(request, forgetCluster);
+    }
+
+    @Override
+    public void clearRestore() throws StoreException {
+        writer.clearRestore();
+    }
+
+    @Override
     public void clearFailover() throws StoreException {
         writer.clearFailover();
     }

@@ -62,6 +62,20 @@ final class ZookeeperWriter {
         delete("clear the failover", paths.failover());
     }
 
+    /** The order first, then the cluster forgotten as initialized: members act only once both are so. */
+    void requestRestore(RestoreRequest request, boolean forgetCluster) throws StoreException {
+        put("record the restore", paths.restore(), encode(request));
+        if (!forgetCluster) return;
+        delete("clear the synchronous set", paths.sync());
+        delete("clear the switchover", paths.switchover());
+        delete("clear the failover", paths.failover());
+        delete("forget the cluster's initialization", paths.initialize());
+    }
+
+    void clearRestore() throws StoreException {
+        delete("clear the restore", paths.restore());
+    }
+
     void requestReinit(String name, boolean requested) throws StoreException {
         flag("the reinit of " + name, paths.reinit(name), requested);
     }

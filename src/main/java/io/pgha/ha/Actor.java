@@ -3,6 +3,7 @@ package io.pgha.ha;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.Lease;
+import io.pgha.dcs.RestoreRequest;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.Switchover;
@@ -10,6 +11,7 @@ import io.pgha.postgres.Lsn;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
 import io.pgha.postgres.PostgresException;
+import io.pgha.postgres.RestoreTarget;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,9 @@ final class Actor {
     private volatile long failovers;
     private volatile List<HistoryEntry> history = List.of();
     private boolean historyLoaded;
+    private long bootstrapFailedAtNanos;
+    /** After a failed bootstrap the right goes back to all; this node tries again no sooner than this. */
+    static final long BOOTSTRAP_RETRY_NANOS = 30_000_000_000L;
 
     Actor(String me, Postgres pg, Store store, Reconciler reconciler, Runnable again) {
         this.me = me;
@@ -122,6 +127,12 @@ final class Actor {
                 again.run();
                 return after;
             }
+            case Decision.MoveAsideForRestore r -> {
+                pg.moveDataAside();
+                if (view.leader() != null && view.leader().holder().equals(me)) store.releaseLease(me);
+                again.run();
+                return memory.movedAside();
+            }
             case Decision.Reinit r -> {
                 pg.moveDataAside();
                 if (view.reinit().contains(me)) store.requestReinit(me, false);
@@ -134,13 +145,20 @@ final class Actor {
     }
 
     private void bootstrap(ClusterSnapshot view) throws StoreException, PostgresException {
+        if (bootstrapFailedAtNanos != 0 && System.nanoTime() - bootstrapFailedAtNanos < BOOTSTRAP_RETRY_NANOS) return;
         if (!me.equals(view.initClaimedBy()) && !store.claimInitialize(me)) return;
-        log.info("bootstrapping the cluster");
+        RestoreRequest restore = view.restore();
+        log.info(restore == null ? "bootstrapping the cluster" : "bootstrapping the cluster from the backup repository: {}",
+                restore == null ? null : restore.describe());
         try {
-            pg.bootstrap();
+            if (restore == null) pg.bootstrap();
+            else pg.restoreFromBackup(new RestoreTarget(restore.target(), restore.value(), restore.backupLabel()));
             store.setInitialized(pg.systemIdentifier());
+            if (restore != null) store.clearRestore();
         } catch (PostgresException e) {
-            log.error("bootstrap failed, giving the bootstrap right back: {}", e.getMessage());
+            log.error("bootstrap failed, giving the bootstrap right back (this node tries again in {} s at the"
+                    + " earliest): {}", BOOTSTRAP_RETRY_NANOS / 1_000_000_000L, e.getMessage());
+            bootstrapFailedAtNanos = System.nanoTime();
             try {
                 pg.moveDataAside();
             } finally {

@@ -35,6 +35,11 @@ public final class Decider {
         if (lease != null && lease.holder().equals(o.me()) && !iLead)
             return new Decision.AcquireLease("this node's lease still belongs to its previous store session: taking it over");
 
+        // An operator's restore from the backup repository: every copy of the old data makes room (moved, never deleted).
+        if (c.restore() != null && c.initialized() == null && pg.hasData())
+            return new Decision.MoveAsideForRestore("a restore (" + c.restore().describe() + ") was ordered: moving"
+                    + " this node's data aside; one member restores, the others clone it");
+
         // Maintenance mode: the operator is working on the cluster; report, change nothing but what they order.
         boolean manualFailover = c.failover() != null && pg.hasData() && (lease == null || iLead);
         if (c.paused() && !manualFailover) {

@@ -53,6 +53,9 @@ public sealed interface Decision {
     /** Move the data directory aside and clone the leader anew. */
     record Reinit(Upstream leader, String reason) implements Decision {}
 
+    /** A restore from the backup repository was ordered: stop, move the data aside (and give up the lease). */
+    record MoveAsideForRestore(String reason) implements Decision {}
+
     /** The leader clears a switchover request that did not happen in time, and goes on leading. */
     record AbandonSwitchover(String reason) implements Decision {}
 

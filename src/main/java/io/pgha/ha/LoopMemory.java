@@ -23,12 +23,15 @@ import io.pgha.postgres.PgStatus;
  * @param lastCloneFailureNanos   when the latest of them failed
  * @param abdicated               this node gave the lease up because its PostgreSQL failed, and no other node has
  *                                led since: it leaves the election to the others for a while
+ * @param standbyLsn              this standby's WAL position at the last look (0: not a standby of a leader); a
+ *                                standby whose position moves while it does not stream is replaying from the WAL
+ *                                archive, and is not counted as stalled
  */
 public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, long leaderlessSinceNanos,
                          long notAnsweringSinceNanos, boolean rewindFailed, boolean standbyStartFailed,
                          boolean rewoundWithoutStreaming, boolean reclonedWithoutStreaming, int cloneFailures,
-                         long lastCloneFailureNanos, boolean abdicated) {
-    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false, 0, 0, false);
+                         long lastCloneFailureNanos, boolean abdicated, long standbyLsn) {
+    public static final LoopMemory START = new LoopMemory(0, 0, 0, 0, false, false, false, false, 0, 0, false, 0);
 
     /**
      * The timers after one look: each starts the first time its condition is seen, keeps its start while the
@@ -41,9 +44,10 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
         Member leader = lease == null || iLead ? null : view.members().get(lease.holder());
         boolean followingLeader = leader != null && pg.running() && pg.inRecovery();
         boolean streams = followingLeader && Decider.streamsFrom(pg, leader);
+        boolean catchingUp = followingLeader && standbyLsn > 0 && pg.lsn() > standbyLsn;
         return new LoopMemory(
                 since(pgDownSinceNanos, iLead && !(pg.running() && pg.accepting()), nowNanos),
-                since(notStreamingSinceNanos, followingLeader && !streams, nowNanos),
+                since(notStreamingSinceNanos, followingLeader && !streams && !catchingUp, nowNanos),
                 since(leaderlessSinceNanos, view != null && lease == null, nowNanos),
                 since(notAnsweringSinceNanos, iLead && pg.running() && pg.notAnswering(), nowNanos),
                 rewindFailed,
@@ -52,31 +56,32 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
                 reclonedWithoutStreaming && !streams && !iLead,
                 pg.hasData() ? 0 : cloneFailures,
                 pg.hasData() ? 0 : lastCloneFailureNanos,
-                abdicated && (lease == null || iLead));
+                abdicated && (lease == null || iLead),
+                followingLeader ? pg.lsn() : 0);
     }
 
     public LoopMemory withPgDownSince(long nanos) {
         return new LoopMemory(nanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
                 standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
-                abdicated);
+                abdicated, standbyLsn);
     }
 
     public LoopMemory withNotStreamingSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, nanos, leaderlessSinceNanos, notAnsweringSinceNanos, rewindFailed,
                 standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
-                abdicated);
+                abdicated, standbyLsn);
     }
 
     public LoopMemory withLeaderlessSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, nanos, notAnsweringSinceNanos, rewindFailed,
                 standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
-                abdicated);
+                abdicated, standbyLsn);
     }
 
     public LoopMemory withNotAnsweringSince(long nanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, nanos, rewindFailed,
                 standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos,
-                abdicated);
+                abdicated, standbyLsn);
     }
 
     /** Switching upstream restarts the wait for the WAL receiver. */
@@ -87,13 +92,13 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
     /** After a pg_rewind: a rewind that could not be done leads to a re-clone, not to another rewind. */
     public LoopMemory rewound(boolean succeeded) {
         return new LoopMemory(pgDownSinceNanos, 0, leaderlessSinceNanos, notAnsweringSinceNanos, !succeeded, false,
-                succeeded, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos, abdicated);
+                succeeded, reclonedWithoutStreaming, cloneFailures, lastCloneFailureNanos, abdicated, standbyLsn);
     }
 
     /** The data directory was moved aside to clone anew: what failed on it no longer matters; the clone must stream. */
     public LoopMemory movedAside() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
-                false, standbyStartFailed, false, true, cloneFailures, lastCloneFailureNanos, abdicated);
+                false, standbyStartFailed, false, true, cloneFailures, lastCloneFailureNanos, abdicated, standbyLsn);
     }
 
     /**
@@ -103,21 +108,21 @@ public record LoopMemory(long pgDownSinceNanos, long notStreamingSinceNanos, lon
     public LoopMemory standbyStartFailed(boolean ofALeader) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
                 rewindFailed, ofALeader, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures,
-                lastCloneFailureNanos, abdicated);
+                lastCloneFailureNanos, abdicated, standbyLsn);
     }
 
     /** Cloning the leader failed once more. */
     public LoopMemory cloneFailed(long nowNanos) {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
                 rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures + 1,
-                nowNanos, abdicated);
+                nowNanos, abdicated, standbyLsn);
     }
 
     /** This node gave the lease up because its PostgreSQL failed. */
     public LoopMemory abdicate() {
         return new LoopMemory(pgDownSinceNanos, notStreamingSinceNanos, leaderlessSinceNanos, notAnsweringSinceNanos,
                 rewindFailed, standbyStartFailed, rewoundWithoutStreaming, reclonedWithoutStreaming, cloneFailures,
-                lastCloneFailureNanos, true);
+                lastCloneFailureNanos, true, standbyLsn);
     }
 
     private static long since(long start, boolean condition, long nowNanos) {

@@ -1,6 +1,7 @@
 package io.pgha.postgres;
 
 import io.pgha.config.NodeConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -23,9 +24,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     private final MemberReconciler members;
     private final ServerParameters parameters;
     private final PostmasterWatch postmasterWatch;
+    private final NodeConfig config;
     private final ServerLogs serverLogs;
 
     public LocalPostgres(NodeConfig config) {
+        this.config = config;
         this.pg = config.postgres();
         this.dir = new DataDirectory(pg.dataDir(), pg.osUser());
         this.sql = new SqlSession(pg, 10);
@@ -75,7 +78,43 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
 
     @Override
     public synchronized void bootstrap() throws PostgresException {
+        if (files.archiving()) refuseOverEarlierBackups();
         bootstrap.bootstrap();
+    }
+
+    @Override
+    public synchronized void restoreFromBackup(RestoreTarget target) throws PostgresException {
+        if (!files.archiving())
+            throw new PostgresException("a restore was ordered but this node has no backup section: configure the"
+                    + " repository on every node first");
+        new BackupRestore(config, dir, files, sql, control).restore(target);
+    }
+
+    /** pgBackRest's configuration, written at the agent's start so that pgha restore and backup find it. */
+    public void writeBackRestConfig() throws PostgresException {
+        try {
+            if (files.archiving()) files.writeBackRestConfig();
+        } catch (IOException e) {
+            throw new PostgresException("cannot write pgBackRest's configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new database over a repository holding an earlier one's backups would fork the archive: restore instead. */
+    private void refuseOverEarlierBackups() throws PostgresException {
+        writeBackRestConfig();
+        BackupInventory inventory;
+        try {
+            OsCommand.Result r = new BackRest(config).info();
+            if (!r.ok()) return;
+            inventory = BackupInventory.parse(r.output());
+        } catch (IOException e) {
+            return;
+        }
+        if (inventory.stanzaExists() && !inventory.backups().isEmpty())
+            throw new PostgresException("backup repository " + config.backup().repoPath() + " already holds "
+                    + inventory.backups().size() + " backups of stanza " + config.backup().stanza() + " (an earlier"
+                    + " database): bring it back with pgha restore, or set backup.stanza or backup.repository.path"
+                    + " to start a new one");
     }
 
     @Override

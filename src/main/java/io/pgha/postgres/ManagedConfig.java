@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Writes the files pgha owns into the data and run directories: the include file, pg_hba.conf, the password file. */
 final class ManagedConfig {
@@ -24,12 +26,38 @@ final class ManagedConfig {
     void write(Upstream upstream) throws IOException {
         currentUpstream = upstream;
         dir.appendLineOnce(dir.path().resolve("postgresql.conf"), ManagedFiles.INCLUDE_LINE);
-        dir.writePrivate(dir.path().resolve(ManagedFiles.INCLUDE_FILE), ManagedFiles.includeFile(pg,
-                dir.runDir().toString(), upstream, config.name(), dir.passFile().toString()));
+        String include = ManagedFiles.includeFile(pg, dir.runDir().toString(), upstream, config.name(),
+                dir.passFile().toString());
+        if (config.backup() != null) include += String.join("\n", BackRestFiles.postgresSettings(config.backup(),
+                backRestBinary(), dir.runDir())) + "\n";
+        dir.writePrivate(dir.path().resolve(ManagedFiles.INCLUDE_FILE), include);
+        if (config.backup() != null) writeBackRestConfig();
         Path hba = dir.path().resolve("pg_hba.conf");
         if (!Files.exists(hba) || !Files.readString(hba).startsWith("# Managed by pgha")) {
             dir.writePrivate(hba, ManagedFiles.hba(pg, agentAddress(), List.of(Addresses.resolve(config.host()))));
         }
+    }
+
+    /** A backup section is configured: the primary archives its WAL through pgBackRest. */
+    boolean archiving() {
+        return config.backup() != null;
+    }
+
+    /** pgbackrest.conf beside the data directory, 0600: it may hold the repository's secrets. */
+    void writeBackRestConfig() throws IOException {
+        NodeConfig.Backup b = config.backup();
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (var e : b.repoSecretFiles().entrySet()) secrets.put(e.getKey(), Files.readString(e.getValue()).strip());
+        long queueMax = WalBudget.of(pg.dataDir()).budget() / 2;
+        dir.writeIfChanged(BackRestFiles.configFile(dir.runDir()), BackRestFiles.config(b, pg, dir.runDir(), secrets,
+                queueMax == Long.MAX_VALUE / 2 ? 0 : queueMax));
+    }
+
+    static Path backRestBinary() throws IOException {
+        Path binary = BackRestFiles.binary();
+        if (binary == null) throw new IOException("pgbackrest is not installed but the backup section asks for it:"
+                + " install it (apt-get install pgbackrest) or remove the backup section");
+        return binary;
     }
 
     /** pg_hba.conf for these member addresses; true when it changed (and needs a reload). */

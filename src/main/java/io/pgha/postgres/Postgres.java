@@ -11,6 +11,9 @@ public interface Postgres {
     /** initdb, managed configuration, start as primary, create the replication role. */
     void bootstrap() throws PostgresException;
 
+    /** Bootstraps from the backup repository instead: restore, replay to the target, promote there. */
+    void restoreFromBackup(RestoreTarget target) throws PostgresException;
+
     void startPrimary() throws PostgresException;
 
     void startStandby(Upstream upstream) throws PostgresException;

@@ -72,6 +72,7 @@ final class RewindAndClone {
     /** Invariant 5: stopped, then renamed aside, never deleted. */
     Path moveDataAside() throws PostgresException {
         control.stop(false);
+        if (!java.nio.file.Files.exists(dir.path())) return null;
         try {
             Path moved = dir.moveAside();
             log.warn("moved data directory {} aside to {}", dir.path(), moved);

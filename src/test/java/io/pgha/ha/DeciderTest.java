@@ -7,6 +7,7 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.FailoverRequest;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.dcs.RestoreRequest;
 import io.pgha.dcs.StoreHealth;
 import io.pgha.dcs.Switchover;
 import io.pgha.dcs.SyncState;
@@ -21,6 +22,7 @@ import io.pgha.ha.Decision.HandOver;
 import io.pgha.ha.Decision.KillAndRelease;
 import io.pgha.ha.Decision.Stuck;
 import io.pgha.ha.Decision.Lead;
+import io.pgha.ha.Decision.MoveAsideForRestore;
 import io.pgha.ha.Decision.Promote;
 import io.pgha.ha.Decision.Reinit;
 import io.pgha.ha.Decision.ReleaseLease;
@@ -121,6 +123,7 @@ class DeciderTest {
         FailoverRequest failover;
         Set<String> reinit = Set.of();
         Set<String> restart = Set.of();
+        RestoreRequest restore;
 
         View paused() {
             paused = true;
@@ -189,6 +192,11 @@ class DeciderTest {
             return this;
         }
 
+        View restore(String target, String value) {
+            restore = new RestoreRequest(target, value, null, WALL);
+            return this;
+        }
+
         View restart(String... names) {
             restart = Set.of(names);
             return this;
@@ -196,7 +204,7 @@ class DeciderTest {
 
         ClusterSnapshot build() {
             return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
-                    failover, reinit, Map.of(), restart);
+                    failover, reinit, Map.of(), restart, restore);
         }
     }
 
@@ -671,6 +679,17 @@ class DeciderTest {
 
     static Stream<Row> operatorOrderRows() {
         return Stream.of(
+                row("a restore order moves the old primary's data aside once the cluster is forgotten",
+                        node("a", PRIMARY), ledBy("a").restore("time", "2026-11-30 15:00:00+00").uninitialized(null),
+                        MoveAsideForRestore.class, "a restore (time 2026-11-30 15:00:00+00) was ordered"),
+                row("a restore order moves a standby's data aside once the cluster is forgotten",
+                        node("b", STANDBY_STREAMING).following("a"), ledBy("a").restore("latest", null).uninitialized(null),
+                        MoveAsideForRestore.class, "one member restores, the others clone it"),
+                row("a restore order on a cluster still initialized changes nothing yet",
+                        node("a", PRIMARY), ledBy("a").restore("latest", null), Lead.class, "healthy primary"),
+                row("a restore order: a member without data bootstraps it (by restoring)",
+                        node("a", NO_DATA), cluster().restore("latest", null).uninitialized(null), Bootstrap.class,
+                        "this node bootstraps it"),
                 row("a reinit order rebuilds the standby from the leader",
                         node("a", STANDBY_STREAMING).following("b"), ledBy("b").reinit("a"),
                         Reinit.class, "the operator asked to rebuild this node").upstream("b"),

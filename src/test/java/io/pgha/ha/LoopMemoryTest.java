@@ -52,6 +52,21 @@ class LoopMemoryTest {
         assertThat(LoopMemory.START.observed("a", SESSION, DOWN, led("a", SESSION + 1), T0).pgDownSinceNanos()).isZero();
     }
 
+    static PgStatus notStreamingAt(long lsn) {
+        return new PgStatus(true, true, true, true, 2, lsn, false, null, 0, true, List.of(), List.of(), List.of(), 0);
+    }
+
+    @Test
+    void aStandbyReplayingFromTheArchiveIsNotCountedAsStalledUntilItsPositionStops() {
+        long t2 = T1 + 700_000_000L;
+        LoopMemory m = LoopMemory.START.observed("b", SESSION, notStreamingAt(100), led("a", 9), T0);
+        assertThat(m.notStreamingSinceNanos()).isEqualTo(T0);
+        m = m.observed("b", SESSION, notStreamingAt(5_000), led("a", 9), T1);
+        assertThat(m.notStreamingSinceNanos()).as("position moved: replaying from the archive").isZero();
+        m = m.observed("b", SESSION, notStreamingAt(5_000), led("a", 9), t2);
+        assertThat(m.notStreamingSinceNanos()).as("position stopped: the wait starts").isEqualTo(t2);
+    }
+
     @Test
     void notStreamingCountsOnlyForARunningStandbyOfAKnownLeader() {
         LoopMemory m = LoopMemory.START.observed("b", SESSION, NOT_STREAMING, led("a", 9), T0);

@@ -1,0 +1,85 @@
+package io.pgha.it;
+
+import static io.pgha.testing.TestClusters.BOUND;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.postgres.BackRest;
+import io.pgha.config.ConfigLoader;
+import io.pgha.demo.LocalCluster;
+import io.pgha.postgres.OsCommand;
+import io.pgha.testing.TestClusters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Issue 10: WAL archived through pgBackRest by whichever member is the primary, with no gap across failovers. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ArchiveTest {
+    static final int PORT_BASE = 31432;
+
+    LocalCluster cluster;
+    Properties props;
+    Path repo;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-archive-");
+        repo = BackupRepos.create(dir);
+        cluster = new LocalCluster(dir, "archive", 3, PORT_BASE, LocalCluster.defaultJavaCommand(), Map.of())
+                .withExtraConfig(i -> BackupRepos.section(repo, "5s"));
+        assertThat(cluster.busyPorts()).as("ports the test needs").isEmpty();
+        cluster.writeConfigs();
+        cluster.startAll();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        props = TestClusters.superuser(cluster);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        TestClusters.stop(cluster);
+    }
+
+    @Test
+    @Order(1)
+    void theArchiveHasNoGapAfterThreeFailovers() throws Exception {
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+        }
+        await().atMost(BOUND).until(() -> check(cluster.leader().orElseThrow()).ok());
+        for (int round = 0; round < 3; round++) {
+            try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO t (id) SELECT g FROM generate_series(" + round * 1000 + ", " + (round * 1000 + 999) + ") g");
+                st.execute("SELECT pg_switch_wal()");
+                st.execute("INSERT INTO t (id) VALUES (" + (round * 1000 + 1000 - 1 + 100000) + ")");
+            }
+            int old = cluster.leader().orElseThrow();
+            cluster.killNode(old);
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.leader().filter(l -> l != old).isPresent());
+            cluster.start(old);
+            await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
+        }
+        int lead = cluster.leader().orElseThrow();
+        OsCommand.Result check = check(lead);
+        assertThat(check.ok()).as("pgbackrest check on the primary: " + check.output()).isTrue();
+    }
+
+    OsCommand.Result check(int node) throws Exception {
+        return new BackRest(ConfigLoader.load(cluster.configFile(node))).run(List.of("check"), 120_000);
+    }
+}

@@ -1,0 +1,26 @@
+package io.pgha.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+
+/** A pgBackRest repository directory for a test cluster, and the node YAML that points at it. */
+final class BackupRepos {
+    private BackupRepos() {}
+
+    /** {@code dir}/repo, owned by PostgreSQL's OS user (pgBackRest runs as that user). */
+    static Path create(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        UserPrincipal postgres = repo.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        Files.setOwner(repo, postgres);
+        Files.setPosixFilePermissions(repo, PosixFilePermissions.fromString("rwx------"));
+        return repo;
+    }
+
+    static String section(Path repo, String archiveTimeout) {
+        return "backup:\n  repository: {path: " + repo + "}\n  archive_timeout: " + archiveTimeout + "\n";
+    }
+}
