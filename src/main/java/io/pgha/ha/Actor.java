@@ -63,6 +63,7 @@ final class Actor {
             case Decision.Lead l -> {
                 reconciler.members(view, false);
                 reconciler.synchronousSet(view, status);
+                reconciler.wakeStartingStandbys(view, System.nanoTime());
                 return memory;
             }
             case Decision.AbandonSwitchover a -> store.clearSwitchover();
@@ -145,7 +146,8 @@ final class Actor {
     }
 
     private void bootstrap(ClusterSnapshot view) throws StoreException, PostgresException {
-        if (bootstrapFailedAtNanos != 0 && System.nanoTime() - bootstrapFailedAtNanos < BOOTSTRAP_RETRY_NANOS) return;
+        boolean backingOff = bootstrapFailedAtNanos != 0 && System.nanoTime() - bootstrapFailedAtNanos < BOOTSTRAP_RETRY_NANOS;
+        if (backingOff && view.restore() == null) return;
         if (!me.equals(view.initClaimedBy()) && !store.claimInitialize(me)) return;
         RestoreRequest restore = view.restore();
         log.info(restore == null ? "bootstrapping the cluster" : "bootstrapping the cluster from the backup repository: {}",

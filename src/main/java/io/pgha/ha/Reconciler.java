@@ -5,6 +5,7 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.SyncState;
+import io.pgha.postgres.PgState;
 import io.pgha.postgres.PgStatus;
 import io.pgha.postgres.Postgres;
 import io.pgha.postgres.PostgresException;
@@ -29,6 +30,8 @@ final class Reconciler {
     private Set<String> reconciledMembers;
     private boolean warnedUnprotected;
     private Map<String, String> appliedParameters = Map.of();
+    private long nudgedAtNanos = Long.MIN_VALUE / 2;
+    static final long NUDGE_EVERY_NANOS = 5_000_000_000L;
 
     Reconciler(String me, Postgres pg, Store store, HaSettings settings, Runnable again) {
         this.me = me;
@@ -78,6 +81,18 @@ final class Reconciler {
             log.warn("NO SYNCHRONOUS STANDBY: commits are acknowledged by this primary alone until a standby streams again");
         }
         warnedUnprotected = unprotected;
+    }
+
+    /**
+     * A standby whose recovery point lies just past a segment switch of an idle primary (pg_rewind sets it from the
+     * primary's insert position) cannot become consistent until the primary writes again: give it that WAL.
+     */
+    void wakeStartingStandbys(ClusterSnapshot view, long nowNanos) throws PostgresException {
+        boolean waiting = view.members().values().stream()
+                .anyMatch(m -> !m.name().equals(me) && view.isAlive(m.name()) && m.state() == PgState.STARTING);
+        if (!waiting || nowNanos - nudgedAtNanos < NUDGE_EVERY_NANOS) return;
+        nudgedAtNanos = nowNanos;
+        if (pg.nudgeWal()) log.info("wrote a small WAL record: a starting standby may wait for WAL past this idle primary's flush position");
     }
 
     /** pgha edit-config's parameters, applied on every member (reload); a restart-only change is published. */

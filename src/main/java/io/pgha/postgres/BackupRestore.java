@@ -23,7 +23,9 @@ final class BackupRestore {
     static final long REPLAY_TIMEOUT_NANOS = 6 * 3_600_000_000_000L;
     private static final List<String> RECOVERY_SETTINGS = List.of("restore_command", "recovery_target",
             "recovery_target_time", "recovery_target_lsn", "recovery_target_xid", "recovery_target_name",
-            "recovery_target_action", "recovery_target_inclusive", "recovery_target_timeline");
+            "recovery_target_action", "recovery_target_inclusive", "recovery_target_timeline",
+            // the backup's synchronous set names standbys that do not stream yet: every commit would wait for them
+            "synchronous_standby_names");
 
     private final NodeConfig config;
     private final DataDirectory dir;

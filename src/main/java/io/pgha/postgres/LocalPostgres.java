@@ -193,6 +193,11 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
     }
 
     @Override
+    public synchronized boolean nudgeWal() throws PostgresException {
+        return parameters.nudgeWal();
+    }
+
+    @Override
     public synchronized void setSynchronousStandbys(SyncNames names) throws PostgresException {
         parameters.setSynchronousStandbys(names);
     }

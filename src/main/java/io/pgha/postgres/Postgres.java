@@ -75,6 +75,9 @@ public interface Postgres {
     /** Primary: sets synchronous_standby_names (persisted, reloaded; no restart). */
     void setSynchronousStandbys(SyncNames names) throws PostgresException;
 
+    /** Primary: one small WAL record when the insert position is past the flushed WAL; true when one was written. */
+    boolean nudgeWal() throws PostgresException;
+
     /** The member the local standby is configured to stream from (null: none, or not known since start). */
     String following();
 }

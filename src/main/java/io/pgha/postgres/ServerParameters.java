@@ -33,6 +33,22 @@ final class ServerParameters {
         }
     }
 
+    /**
+     * When the WAL insert position is past what was flushed (an idle primary right after a segment switch), writes one
+     * small record: a standby rewound to a recovery point there waits for WAL that would otherwise not come.
+     */
+    boolean nudgeWal() throws PostgresException {
+        try (Statement st = sql.get().createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT CASE WHEN pg_current_wal_insert_lsn() > pg_current_wal_flush_lsn()"
+                     + " THEN pg_logical_emit_message(false, 'pgha', 'a standby waits for its recovery point') END")) {
+            rs.next();
+            return rs.getString(1) != null;
+        } catch (IOException | SQLException e) {
+            sql.close();
+            throw new PostgresException("cannot write the WAL nudge: " + e.getMessage(), e);
+        }
+    }
+
     void setSynchronousStandbys(SyncNames names) throws PostgresException {
         try (Statement st = sql.get().createStatement()) {
             st.execute("ALTER SYSTEM SET synchronous_standby_names = " + SqlText.literal(names.format()));

@@ -20,6 +20,13 @@ final class BackupRepos {
         return repo;
     }
 
+    /** Removes the repository's directory and everything in it. */
+    static void delete(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
     static String section(Path repo, String archiveTimeout) {
         return "backup:\n  repository: {path: " + repo + "}\n  archive_timeout: " + archiveTimeout + "\n";
     }
