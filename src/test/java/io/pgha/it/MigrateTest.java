@@ -31,8 +31,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 10 (dump, load, migrate): a standalone PostgreSQL with two databases, a role owning a table, a sequence and
- * a large object is migrated into a three-node cluster and checked table by table; dump files are owner-only; a
- * load onto a database holding data and a migration with a wrong password are refused and change nothing.
+ * a large object is migrated into a three-node cluster and checked table by table (after a first attempt that
+ * fails partway was undone); dump files are owner-only; a load onto a database holding data and a migration with
+ * a wrong password are refused and change nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrateTest {
@@ -92,14 +93,31 @@ class MigrateTest {
     }
 
     @Test
-    void migrateCopiesEveryDatabaseRoleSequenceAndLargeObjectAndEveryChecksumMatches() throws Exception {
-        Run r = pgha("migrate", "-c", cluster.configFile(0).toString(), "-j", "2",
+    void aMigrationThatFailsPartwayIsUndoneAndOnceFixedCopiesEverythingWithEveryChecksumMatching() throws Exception {
+        // zfail exists, empty, on the cluster and refuses DDL: it is restored into last, after shop and inventory were made
+        String zfail = cluster.jdbcUrl().replace("/postgres?", "/zfail?");
+        sql(cluster.jdbcUrl(), props, "CREATE DATABASE zfail");
+        sql(zfail, props, "CREATE FUNCTION no_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'zfail refuses DDL'; END $$",
+                "CREATE EVENT TRIGGER no_ddl ON ddl_command_start EXECUTE FUNCTION no_ddl()");
+        List<String> before = databases();
+        String[] migrate = {"migrate", "-c", cluster.configFile(0).toString(), "-j", "2",
                 "--from", "postgresql://postgres@127.0.0.1:" + SOURCE_PORT + "/postgres",
-                "--from-password-file", sourcePasswordFile.toString());
+                "--from-password-file", sourcePasswordFile.toString()};
 
+        Run failed = pgha(migrate);
+        assertThat(failed.exit()).as(failed.out() + failed.err()).isEqualTo(1);
+        assertThat(failed.out()).contains("loading shop", "loading inventory", "undoing: dropping database shop",
+                "undoing: dropping role app_owner");
+        assertThat(failed.err()).contains("zfail refuses DDL", "nothing it created was kept").doesNotContain("Exception");
+        assertThat(databases()).isEqualTo(before);
+        assertThat(one(cluster.jdbcUrl(), props, "SELECT count(*) FROM pg_roles WHERE rolname = 'app_owner'")).isEqualTo("0");
+        assertThat(one(zfail, props, "SELECT count(*) FROM pg_class WHERE relname = 'ztable'")).isEqualTo("0");
+
+        sql(zfail, props, "DROP EVENT TRIGGER no_ddl");
+        Run r = pgha(migrate);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("dumping shop", "loading shop", "verifying inventory 1/1 tables")
-                .contains("migrated: all 6 tables match").doesNotContain(SOURCE_PASSWORD, cluster.superuserPassword());
+        assertThat(r.out()).contains("dumping shop", "loading shop", "verifying inventory 1/1 tables", "verifying zfail 1/1 tables")
+                .contains("migrated: all 7 tables match").doesNotContain(SOURCE_PASSWORD, cluster.superuserPassword());
         for (String rel : List.of("public.orders", "public.invoice_seq (sequence)", "public.docs", "(large objects)", "public.stock"))
             assertThat(r.out()).containsPattern("\\| " + java.util.regex.Pattern.quote(rel) + " +\\|.*\\| match +\\|");
         for (String check : List.of("SELECT count(*) || ':' || md5(string_agg(id || ':' || item || ':' || qty || ':' || price, ',' ORDER BY id)) FROM orders",
@@ -182,6 +200,8 @@ class MigrateTest {
         sql(source("inventory"), sourceProps(),
                 "CREATE TABLE stock (sku text PRIMARY KEY, n int, weight float8, attrs jsonb)",
                 "INSERT INTO stock SELECT 'sku-' || g, g, g / 3.0, jsonb_build_object('g', g) FROM generate_series(1, 3000) g");
+        sql(source("postgres"), sourceProps(), "CREATE DATABASE zfail");
+        sql(source("zfail"), sourceProps(), "CREATE TABLE ztable AS SELECT g AS id FROM generate_series(1, 10) g");
     }
 
     static String source(String db) {
