@@ -2,16 +2,19 @@ package io.pgha;
 
 import io.pgha.cli.AgentCommand;
 import io.pgha.cli.DemoCommand;
+import io.pgha.cli.DumpCommand;
 import io.pgha.cli.EditConfigCommand;
 import io.pgha.cli.FailoverCommand;
 import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.HistoryCommand;
 import io.pgha.cli.ListCommand;
+import io.pgha.cli.LoadCommand;
+import io.pgha.cli.MigrateCommand;
 import io.pgha.cli.PauseCommand;
 import io.pgha.cli.ReinitCommand;
-import io.pgha.cli.RestoreCommand;
 import io.pgha.cli.RemoveCommand;
 import io.pgha.cli.RestartCommand;
+import io.pgha.cli.RestoreCommand;
 import io.pgha.cli.ResumeCommand;
 import io.pgha.cli.ShowConfigCommand;
 import io.pgha.cli.SwitchoverCommand;
@@ -26,7 +29,8 @@ import picocli.CommandLine;
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
-                ReinitCommand.class, RestartCommand.class, RestoreCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
+                ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class,
+                DumpCommand.class, LoadCommand.class, MigrateCommand.class, RestoreCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

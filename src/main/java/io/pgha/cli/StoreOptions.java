@@ -31,6 +31,14 @@ public final class StoreOptions {
         return config != null ? ConfigLoader.load(config).ha() : HaSettings.defaults();
     }
 
+    /** The node config, for commands that reach PostgreSQL itself (its superuser, its bin_dir): -c is required. */
+    NodeConfig nodeConfig(String command) throws ConfigException {
+        if (config == null)
+            throw new UsageError(command + " needs -c NODE.yaml: it reaches the primary as the config's superuser,"
+                    + " with the PostgreSQL programs of its postgres.bin_dir");
+        return ConfigLoader.load(config);
+    }
+
     /** A connected store; the caller closes it. */
     Store connect() throws ConfigException, StoreException {
         String connect;
