@@ -14,6 +14,8 @@ import java.util.Map;
  */
 public final class BackRestFiles {
     public static final String CONFIG_FILE = "pgbackrest.conf";
+    /** Beside the data directory: the asynchronous archive's spool, pgBackRest's locks and its (warnings-only) logs. */
+    static final java.util.List<String> OWN_DIRECTORIES = java.util.List.of("pgbackrest-spool", "pgbackrest-lock", "pgbackrest-log");
 
     private BackRestFiles() {}
 
@@ -55,9 +57,9 @@ public final class BackRestFiles {
         lines.add("start-fast=y");
         lines.add("archive-async=y");
         if (queueMaxBytes > 0) lines.add("archive-push-queue-max=" + (queueMaxBytes >> 20) + "MiB");
-        lines.add("spool-path=" + runDir.resolve("pgbackrest-spool"));
-        lines.add("lock-path=" + runDir.resolve("pgbackrest-lock"));
-        lines.add("log-path=" + runDir.resolve("pgbackrest-log"));
+        lines.add("spool-path=" + runDir.resolve(OWN_DIRECTORIES.get(0)));
+        lines.add("lock-path=" + runDir.resolve(OWN_DIRECTORIES.get(1)));
+        lines.add("log-path=" + runDir.resolve(OWN_DIRECTORIES.get(2)));
         // warnings and errors only: the files are never rotated, and the agent reports what matters itself
         lines.add("log-level-file=warn");
         lines.add("log-level-console=warn");

@@ -3,12 +3,10 @@ package io.pgha.postgres;
 import io.pgha.config.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,11 @@ final class BackupRestore {
     private final SqlSession sql;
     private final ProcessControl control;
     private final BackRest backRest;
+    private final PgTools tools;
 
-    BackupRestore(NodeConfig config, DataDirectory dir, ManagedConfig files, SqlSession sql, ProcessControl control) {
+    BackupRestore(NodeConfig config, DataDirectory dir, PgTools tools, ManagedConfig files, SqlSession sql,
+                  ProcessControl control) {
+        this.tools = tools;
         this.config = config;
         this.dir = dir;
         this.files = files;
@@ -64,7 +65,7 @@ final class BackupRestore {
             forgetRecoverySettings();
             passwords();
             files.writeHba(List.of(Addresses.resolve(config.host())));
-            sql.reloadConf();
+            psql("SELECT pg_reload_conf();");
             log.info("restored: replayed to {} and promoted", target);
         } catch (IOException | SQLException e) {
             sql.close();
@@ -72,19 +73,14 @@ final class BackupRestore {
         }
     }
 
-    private void awaitPromotion() throws PostgresException, SQLException, IOException {
+    private void awaitPromotion() throws PostgresException, IOException {
         long deadline = System.nanoTime() + REPLAY_TIMEOUT_NANOS;
         while (System.nanoTime() < deadline) {
             if (dir.postmaster().isEmpty())
                 throw new PostgresException("PostgreSQL stopped while replaying archived WAL (the target may lie"
-                        + " beyond the archive); server log " + String.join(" | ", Files.readAllLines(dir.serverLog())
-                        .stream().skip(Math.max(0, Files.readAllLines(dir.serverLog()).size() - 6)).toList()));
-            try (Statement st = sql.get().createStatement(); ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                rs.next();
-                if (!rs.getBoolean(1)) return;
-            } catch (SQLException e) {
-                sql.close();
-            }
+                        + " beyond the archive); server log: " + dir.tailOfServerLog(6));
+            OsCommand.Result r = psqlResult("SELECT pg_is_in_recovery()");
+            if (r.ok() && r.output().strip().equals("f")) return;
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -96,29 +92,40 @@ final class BackupRestore {
                 + REPLAY_TIMEOUT_NANOS / 3_600_000_000_000L + " h");
     }
 
-    private void forgetRecoverySettings() throws SQLException, IOException {
-        try (Statement st = sql.get().createStatement()) {
-            for (String setting : RECOVERY_SETTINGS) st.execute("ALTER SYSTEM RESET " + setting);
-            st.execute("CHECKPOINT");
-        }
-        sql.reloadConf();
+    private void forgetRecoverySettings() throws PostgresException, IOException {
+        StringBuilder sqlText = new StringBuilder();
+        for (String setting : RECOVERY_SETTINGS) sqlText.append("ALTER SYSTEM RESET ").append(setting).append(";\n");
+        sqlText.append("SELECT pg_reload_conf();\nCHECKPOINT;\n");
+        psql(sqlText.toString());
     }
 
-    /** The superuser's and the replication role's passwords as this node's configuration holds them now. */
-    private void passwords() throws SQLException, IOException {
-        Connection c = sql.get();
+    /** The superuser's and the replication role's passwords as this node's configuration holds them (as verifiers). */
+    private void passwords() throws PostgresException, IOException, SQLException {
         NodeConfig.Postgres pg = config.postgres();
-        c.unwrap(PGConnection.class).alterUserPassword(pg.superuser(),
-                Files.readString(pg.superuserPasswordFile()).strip().toCharArray(), "scram-sha-256");
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = " + SqlText.literal(pg.replicationUser()))) {
-            if (!rs.next()) {
-                try (Statement create = c.createStatement()) {
-                    create.execute("CREATE ROLE " + SqlText.identifier(pg.replicationUser()) + " WITH REPLICATION LOGIN");
-                }
-            }
+        String repl = SqlText.literal(pg.replicationUser());
+        psql("DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + repl + ") THEN CREATE ROLE "
+                + SqlText.identifier(pg.replicationUser()) + " WITH REPLICATION LOGIN; END IF; END$$;\n"
+                + PasswordUtil.genAlterUserPasswordSQL(pg.superuser(),
+                        Files.readString(pg.superuserPasswordFile()).strip().toCharArray(), "scram-sha-256") + ";\n"
+                + PasswordUtil.genAlterUserPasswordSQL(pg.replicationUser(),
+                        Files.readString(pg.replicationPasswordFile()).strip().toCharArray(), "scram-sha-256") + ";\n");
+    }
+
+    private void psql(String sqlText) throws PostgresException, IOException {
+        OsCommand.Result r = psqlResult(sqlText);
+        if (!r.ok()) throw new PostgresException("psql failed (exit " + r.exitCode() + "): " + r.output());
+    }
+
+    /** psql through the socket in the 0700 run directory; the statements go through a 0600 file, never argv. */
+    private OsCommand.Result psqlResult(String sqlText) throws PostgresException, IOException {
+        Path file = dir.runDir().resolve("restore.sql");
+        dir.writePrivate(file, sqlText);
+        try {
+            return tools.exec(List.of(tools.bin("psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+                    "-h", dir.runDir().toString(), "-p", String.valueOf(config.postgres().port()),
+                    "-U", config.postgres().superuser(), "-d", "postgres", "-f", file.toString()), 120_000);
+        } finally {
+            Files.deleteIfExists(file);
         }
-        c.unwrap(PGConnection.class).alterUserPassword(pg.replicationUser(),
-                Files.readString(pg.replicationPasswordFile()).strip().toCharArray(), "scram-sha-256");
     }
 }

@@ -83,7 +83,7 @@ public final class DataDirectory {
         if (createDataDir) ensureDirectory(dataDir);
     }
 
-    private void ensureDirectory(Path dir) throws IOException {
+    void ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
         }

@@ -87,7 +87,7 @@ public final class LocalPostgres implements Postgres, AutoCloseable {
         if (!files.archiving())
             throw new PostgresException("a restore was ordered but this node has no backup section: configure the"
                     + " repository on every node first");
-        new BackupRestore(config, dir, files, sql, control).restore(target);
+        new BackupRestore(config, dir, tools, files, sql, control).restore(target);
     }
 
     /** pgBackRest's configuration, written at the agent's start so that pgha restore and backup find it. */

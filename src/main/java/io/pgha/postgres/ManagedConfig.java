@@ -48,6 +48,7 @@ final class ManagedConfig {
         NodeConfig.Backup b = config.backup();
         Map<String, String> secrets = new LinkedHashMap<>();
         for (var e : b.repoSecretFiles().entrySet()) secrets.put(e.getKey(), Files.readString(e.getValue()).strip());
+        for (String sub : BackRestFiles.OWN_DIRECTORIES) dir.ensureDirectory(dir.runDir().resolve(sub));
         long queueMax = WalBudget.of(pg.dataDir()).budget() / 2;
         dir.writeIfChanged(BackRestFiles.configFile(dir.runDir()), BackRestFiles.config(b, pg, dir.runDir(), secrets,
                 queueMax == Long.MAX_VALUE / 2 ? 0 : queueMax));
