@@ -1,6 +1,7 @@
 package io.pgha;
 
 import io.pgha.cli.AgentCommand;
+import io.pgha.cli.BackupCommand;
 import io.pgha.cli.DemoCommand;
 import io.pgha.cli.EditConfigCommand;
 import io.pgha.cli.FailoverCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine;
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
-                ReinitCommand.class, RestartCommand.class, RestoreCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
+                ReinitCommand.class, RestartCommand.class, BackupCommand.class, RestoreCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {
