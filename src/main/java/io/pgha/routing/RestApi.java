@@ -185,8 +185,9 @@ public final class RestApi implements AutoCloseable {
     private Response answer(HttpExchange ex, String method, String path) throws IOException {
         try {
             Read read = reads.get(path);
-            if (read != null) {
-                if (!READ_METHODS.contains(method)) return Response.methodNotAllowed(method, path, "GET, HEAD, OPTIONS");
+            if (read != null && !(method.equals("POST") && changes.containsKey(path))) {
+                if (!READ_METHODS.contains(method))
+                    return Response.methodNotAllowed(method, path, changes.containsKey(path) ? "GET, HEAD, OPTIONS, POST" : "GET, HEAD, OPTIONS");
                 return read.answer(state.get(), QueryString.parse(ex.getRequestURI().getRawQuery()));
             }
             Write write = writes.get(path);
