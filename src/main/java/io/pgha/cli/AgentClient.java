@@ -37,17 +37,22 @@ final class AgentClient {
 
     /** The agent of the member that holds the lease, as the store records it; credentials from {@code -c NODE.yaml}. */
     static AgentClient toPrimary(StoreOptions options) throws Exception {
-        if (options.config == null)
+        return toPrimary(options, true);
+    }
+
+    /** As {@link #toPrimary(StoreOptions)}; without {@code credentials} (reads only), {@code --dcs} will do too. */
+    static AgentClient toPrimary(StoreOptions options, boolean credentials) throws Exception {
+        if (options.config == null && credentials)
             throw new UsageError("this command talks to the primary's agent with the API credentials of a node's"
                     + " config: pass -c NODE.yaml");
-        NodeConfig config = ConfigLoader.load(options.config);
+        NodeConfig config = options.config == null ? null : ConfigLoader.load(options.config);
         try (Store store = options.connect()) {
             ClusterSnapshot view = store.snapshot();
             if (view.leader() == null) throw new IOException("no member holds the lease: there is no primary to ask now");
             Member leader = view.members().get(view.leader().holder());
             if (leader == null || leader.apiUrl() == null)
                 throw new IOException("the primary " + view.leader().holder() + " has not published its API address yet");
-            return new AgentClient(leader.apiUrl(), leader.name(), authorization(config.api()));
+            return new AgentClient(leader.apiUrl(), leader.name(), config == null ? null : authorization(config.api()));
         }
     }
 

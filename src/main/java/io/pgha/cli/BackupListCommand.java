@@ -19,7 +19,7 @@ public final class BackupListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!output.equals("table") && !output.equals("json"))
             throw new UsageError("-o must be table or json, not '" + output + "'");
-        AgentClient agent = AgentClient.toPrimary(store);
+        AgentClient agent = AgentClient.toPrimary(store, false);
         AgentClient.Answer a = agent.get("/backups", Duration.ofSeconds(120));
         if (a.status() != 200 || a.json() == null) {
             System.err.println("pgha: " + agent.member() + " cannot list the backups: " + a.body().strip());
