@@ -1,6 +1,7 @@
 package io.pgha;
 
 import io.pgha.cli.AgentCommand;
+import io.pgha.cli.BackupCommand;
 import io.pgha.cli.DemoCommand;
 import io.pgha.cli.DumpCommand;
 import io.pgha.cli.EditConfigCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine;
         subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
                 ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class,
-                DumpCommand.class, LoadCommand.class, MigrateCommand.class, RestoreCommand.class})
+                BackupCommand.class, RestoreCommand.class, DumpCommand.class, LoadCommand.class, MigrateCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("agent")) {

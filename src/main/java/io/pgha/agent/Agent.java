@@ -1,8 +1,10 @@
 package io.pgha.agent;
 
+import io.pgha.admin.BackupActions;
 import io.pgha.admin.ClusterAdmin;
 import io.pgha.admin.NodeAdmin;
 import io.pgha.config.NodeConfig;
+import io.pgha.postgres.ArchiverReader;
 import io.pgha.postgres.BackRest;
 import io.pgha.backup.BackupService;
 import io.pgha.dcs.EmbeddedZookeeper;
@@ -50,11 +52,13 @@ public final class Agent {
         }
         ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
         HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
-        Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(), loop::requestReload));
+        BackupService backups = config.backup() == null ? null
+                : new BackupService(new BackRest(config), new ArchiverReader(config), loop::state);
+        Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(),
+                loop::requestReload), backups == null ? BackupActions.NONE : backups);
         routing.start();
         loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);
-        BackupService backups = config.backup() == null ? null : new BackupService(new BackRest(config), loop::state);
         if (backups != null) backups.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: PostgreSQL is stopped and the lease released");

@@ -1,6 +1,7 @@
 package io.pgha.agent;
 
 import io.pgha.admin.AdminActions;
+import io.pgha.admin.BackupActions;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
@@ -51,10 +52,10 @@ final class Routing implements AutoCloseable {
     private String role = "";
     private long dnsPointedAtNanos;
 
-    Routing(NodeConfig config, Supplier<NodeState> state, AdminActions admin) throws IOException {
+    Routing(NodeConfig config, Supplier<NodeState> state, AdminActions admin, BackupActions backups) throws IOException {
         this.config = config;
         this.state = state;
-        this.api = new RestApi(config.api().host(), config.api().port(), state, admin, auth(config.api()));
+        this.api = new RestApi(config.api().host(), config.api().port(), state, admin, auth(config.api()), backups);
         boolean proxy = config.proxy().enabled();
         this.readWrite = proxy ? new TcpProxy("read-write", config.proxy().listen(), config.proxy().readWritePort(), () -> writeTargets) : null;
         this.readOnly = proxy ? new TcpProxy("read-only", config.proxy().listen(), config.proxy().readOnlyPort(), () -> readTargets) : null;

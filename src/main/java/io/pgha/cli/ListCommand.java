@@ -27,8 +27,10 @@ public final class ListCommand implements Callable<Integer> {
         if (!output.equals("table") && !output.equals("json"))
             throw new UsageError("-o must be table or json, not '" + output + "'");
         try (Store s = store.connect()) {
-            ClusterReport report = ClusterReport.of(store.clusterName(), s.snapshot());
+            var view = s.snapshot();
+            ClusterReport report = ClusterReport.of(store.clusterName(), view);
             System.out.print(output.equals("json") ? JSON.writeValueAsString(report) + "\n" : ClusterTable.render(report));
+            if (output.equals("table")) AgentClient.backupWarnings(view).forEach(w -> System.out.println("WARNING: " + w));
         }
         return 0;
     }

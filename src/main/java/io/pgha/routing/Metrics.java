@@ -1,5 +1,6 @@
 package io.pgha.routing;
 
+import io.pgha.admin.BackupHealth;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
@@ -19,6 +20,10 @@ final class Metrics {
     }
 
     static String render(NodeState s) {
+        return render(s, BackupHealth.UNKNOWN);
+    }
+
+    static String render(NodeState s, BackupHealth backup) {
         Metrics m = new Metrics(s);
         PgStatus pg = Health.pg(s);
         ClusterSnapshot v = s.view();
@@ -55,6 +60,7 @@ final class Metrics {
         m.gauge("pgha_replication_slots", "Physical replication slots on this node's PostgreSQL.",
                 pg.slots() == null ? 0 : pg.slots().size());
         m.disk(pg.disk());
+        m.backup(backup);
         return m.out.toString();
     }
 
@@ -66,6 +72,24 @@ final class Metrics {
         m("pgha_wal_filesystem_size_bytes", "Total bytes of the filesystem holding pg_wal.", d.walSizeBytes(), d);
         m("pgha_disk_space_low", "1 when the data or pg_wal filesystem has less than " + DiskSpace.LOW_PERCENT
                 + "% free.", d.low() ? 1 : 0, d);
+    }
+
+    /** Read by the primary's backup service every few seconds; absent while unknown (on standbys, before the first read). */
+    private void backup(BackupHealth b) {
+        header("pgha_archive_failed_total", "counter", "WAL segments PostgreSQL failed to archive (pg_stat_archiver.failed_count).");
+        if (b.archiveFailedTotal() != null) sample("pgha_archive_failed_total", "", b.archiveFailedTotal());
+        optional("pgha_archive_last_success_age_seconds", "Seconds since the latest WAL segment was archived.",
+                b.archiveLastSuccessAgeSeconds());
+        optional("pgha_backup_last_success_age_seconds", "Seconds since the newest backup in the repository finished.",
+                b.backupLastSuccessAgeSeconds());
+        optional("pgha_backup_repository_bytes", "Bytes the repository stores for the backup sets (WAL archive not counted).",
+                b.repositoryBytes());
+        gauge("pgha_backup_running", "1 while this agent takes a base backup.", b.running() ? 1 : 0);
+    }
+
+    private void optional(String name, String help, Long value) {
+        header(name, "gauge", help);
+        if (value != null) sample(name, "", value);
     }
 
     private void m(String name, String help, long value, DiskSpace d) {

@@ -3,6 +3,7 @@ package io.pgha.routing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pgha.admin.AdminActions;
+import io.pgha.admin.BackupActions;
 import io.pgha.admin.Outcome;
 import io.pgha.ha.ClusterReport;
 import io.pgha.ha.NodeState;
@@ -42,12 +43,19 @@ public final class RestApi implements AutoCloseable {
     private final Supplier<NodeState> state;
     private final AdminActions actions;
     private final ApiAuth auth;
+    private final BackupActions backups;
     private final Map<String, Read> reads = new HashMap<>();
     private final Map<String, Write> writes = new HashMap<>();
+    private final Map<String, Change> changes = new HashMap<>();
     private HttpServer server;
     private ExecutorService executor;
 
     public RestApi(String host, int port, Supplier<NodeState> state, AdminActions actions, ApiAuth auth) {
+        this(host, port, state, actions, auth, BackupActions.NONE);
+    }
+
+    public RestApi(String host, int port, Supplier<NodeState> state, AdminActions actions, ApiAuth auth, BackupActions backups) {
+        this.backups = Objects.requireNonNull(backups, "backups");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.state = Objects.requireNonNull(state, "state");
@@ -64,6 +72,11 @@ public final class RestApi implements AutoCloseable {
     /** Checks a mutating request's body and hands it to the admin actions. */
     private interface Write {
         Outcome call(RequestBody body) throws BadRequest;
+    }
+
+    /** A mutating request that answers with its own body (JSON). */
+    private interface Change {
+        Response call(RequestBody body) throws BadRequest;
     }
 
     private void routes() {
@@ -86,7 +99,11 @@ public final class RestApi implements AutoCloseable {
                 : Response.json(200, ClusterReport.of(s.cluster(), s.view())));
         reads.put("/history", (s, q) -> s == null ? notReady() : Response.json(200, ReadBodies.history(s)));
         reads.put("/config", (s, q) -> s == null ? notReady() : Response.json(200, ReadBodies.config(Health.settings(s))));
-        reads.put("/metrics", (s, q) -> s == null ? notReady() : Response.metrics(Metrics.render(s)));
+        reads.put("/metrics", (s, q) -> s == null ? notReady() : Response.metrics(Metrics.render(s, backups.health())));
+        reads.put("/backup", (s, q) -> BackupRoutes.status(backups));
+        reads.put("/backups", (s, q) -> BackupRoutes.inventory(backups));
+        changes.put("/backup", body -> BackupRoutes.start(backups, body));
+        changes.put("/backup/check", body -> BackupRoutes.check(backups, body));
 
         writes.put("/switchover", body -> {
             body.only("leader", "candidate", "scheduled_at");
@@ -168,14 +185,16 @@ public final class RestApi implements AutoCloseable {
     private Response answer(HttpExchange ex, String method, String path) throws IOException {
         try {
             Read read = reads.get(path);
-            if (read != null) {
-                if (!READ_METHODS.contains(method)) return Response.methodNotAllowed(method, path, "GET, HEAD, OPTIONS");
+            if (read != null && !(method.equals("POST") && changes.containsKey(path))) {
+                if (!READ_METHODS.contains(method))
+                    return Response.methodNotAllowed(method, path, changes.containsKey(path) ? "GET, HEAD, OPTIONS, POST" : "GET, HEAD, OPTIONS");
                 return read.answer(state.get(), QueryString.parse(ex.getRequestURI().getRawQuery()));
             }
             Write write = writes.get(path);
-            if (write != null) {
+            Change change = changes.get(path);
+            if (write != null || change != null) {
                 if (!method.equals("POST")) return Response.methodNotAllowed(method, path, "POST");
-                return change(ex, path, write);
+                return change != null ? change(ex, path, change) : change(ex, path, write);
             }
             return Response.text(404, "no such endpoint: " + Response.echo(path));
         } catch (BadRequest e) {
@@ -184,6 +203,14 @@ public final class RestApi implements AutoCloseable {
     }
 
     private Response change(HttpExchange ex, String path, Write write) throws IOException, BadRequest {
+        return change(ex, path, (Change) body -> {
+            Outcome result = write.call(body);
+            if (result == null) throw new IllegalStateException("the admin action for " + path + " returned no result");
+            return Response.text(statusOf(result.kind()), result.message() == null ? "" : result.message());
+        });
+    }
+
+    private Response change(HttpExchange ex, String path, Change change) throws IOException, BadRequest {
         String from = ex.getRemoteAddress().getAddress().getHostAddress();
         switch (auth.check(ex.getRequestHeaders().getFirst("Authorization"))) {
             case NOT_CONFIGURED -> {
@@ -198,12 +225,11 @@ public final class RestApi implements AutoCloseable {
             case ALLOWED -> {}
         }
         RequestBody body = RequestBody.parse(readBody(ex));
-        Outcome result = write.call(body);
-        if (result == null) throw new IllegalStateException("the admin action for " + path + " returned no result");
-        String message = result.message() == null ? "" : result.message();
-        int status = statusOf(result.kind());
-        log.info("REST API: POST {} {} from {}: {} {}", path, body.json(), from, status, message);
-        return Response.text(status, message);
+        Response answer = change.call(body);
+        String said = new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        log.info("REST API: POST {} {} from {}: {} {}", path, body.json(), from, answer.status(),
+                answer.contentType().equals(Response.TEXT_TYPE) ? said : Response.echo(said));
+        return answer;
     }
 
     static int statusOf(Outcome.Kind kind) {
