@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgha.postgres.BackRest;
 import io.pgha.config.ConfigLoader;
 import io.pgha.demo.LocalCluster;
+import io.pgha.postgres.ManagedFiles;
 import io.pgha.postgres.OsCommand;
 import io.pgha.testing.TestClusters;
 import java.nio.file.Files;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** Issue 10: WAL archived through pgBackRest by whichever member is the primary, with no gap across failovers. */
+/**
+ * Issue 10: WAL archived through pgBackRest by whichever member is the primary, with no gap across failovers; a
+ * standby away past its slot's limit catches up from the archive, with no one acting and no re-clone.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchiveTest {
@@ -44,6 +48,11 @@ class ArchiveTest {
                 .withExtraConfig(i -> BackupRepos.section(repo, "5s"));
         assertThat(cluster.busyPorts()).as("ports the test needs").isEmpty();
         cluster.writeConfigs();
+        for (int i = 0; i < cluster.size(); i++) {
+            Path config = cluster.configFile(i);
+            Files.writeString(config, Files.readString(config)
+                    .replace("postgres:\n", "postgres:\n  max_slot_wal_keep_size: " + LostSlotTest.SLOT_LIMIT + "\n"));
+        }
         cluster.startAll();
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
         props = TestClusters.superuser(cluster);
@@ -61,6 +70,8 @@ class ArchiveTest {
             st.execute("CREATE TABLE t (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
         }
         await().atMost(BOUND).until(() -> check(cluster.leader().orElseThrow()).ok());
+        RestoreTest.Cli backup = RestoreTest.cli("backup", "--type", "full", "-c", cluster.configFile(0).toString());
+        assertThat(backup.exit()).as(backup.out() + backup.err()).isZero();
         for (int round = 0; round < 3; round++) {
             try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
                 st.execute("INSERT INTO t (id) SELECT g FROM generate_series(" + round * 1000 + ", " + (round * 1000 + 999) + ") g");
@@ -74,9 +85,52 @@ class ArchiveTest {
             cluster.start(old);
             await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
         }
+        RestoreTest.Cli check = RestoreTest.cli("backup", "check", "-c", cluster.configFile(0).toString());
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).contains("OK archive continuity").contains("timeline switch");
+    }
+
+    @Test
+    @Order(2)
+    void aStandbyAwayPastItsSlotLimitCatchesUpFromTheArchive() throws Exception {
+        await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
         int lead = cluster.leader().orElseThrow();
-        OsCommand.Result check = check(lead);
-        assertThat(check.ok()).as("pgbackrest check on the primary: " + check.output()).isTrue();
+        int away = (lead + 1) % cluster.size();
+        String slot = ManagedFiles.slotName(cluster.name(away));
+        cluster.stopAgent(away);
+        long logBefore = Files.size(cluster.agentLog(away));
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement()) {
+            String before = LostSlotTest.restartLsn(st, slot);
+            st.execute("CREATE TABLE filler (payload text)");
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(10)).until(() -> {
+                st.execute("INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 8000)");
+                st.execute("SELECT pg_switch_wal()");
+                st.execute("CHECKPOINT");
+                return "lost".equals(LostSlotTest.walStatus(st, slot)) || LostSlotTest.movedPast(st, slot, before);
+            });
+        }
+        cluster.start(away);
+        await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
+
+        try (var siblings = Files.list(cluster.nodeDir(away))) {
+            assertThat(siblings.filter(p -> p.getFileName().toString().startsWith("data.moved-")))
+                    .as("no re-clone: the data directory was never moved aside").isEmpty();
+        }
+        String since = Files.readString(cluster.agentLog(away)).substring((int) logBefore);
+        assertThat(since).as("no rewind or re-clone was needed").doesNotContain("Rewind:").doesNotContain("Reinit:");
+        try (var logs = Files.list(cluster.dataDir(away).resolveSibling(cluster.dataDir(away).getFileName() + ".run"))) {
+            String serverLogs = logs.filter(p -> p.getFileName().toString().startsWith("postgresql-"))
+                    .map(ArchiveTest::read).reduce("", String::concat);
+            assertThat(serverLogs).as("WAL replayed from the archive").contains("from archive");
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     OsCommand.Result check(int node) throws Exception {
