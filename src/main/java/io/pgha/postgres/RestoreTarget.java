@@ -18,6 +18,12 @@ public record RestoreTarget(String type, String value, String backupLabel) {
             throw new IllegalArgumentException("a " + type + " restore needs a target value");
     }
 
+    @Override
+    public String toString() {
+        String to = LATEST.equals(type) ? "the end of the archive" : type + " " + value;
+        return to + (backupLabel == null ? "" : " from backup " + backupLabel);
+    }
+
     /** pgBackRest restore's options: recovery stops at the target and the server is promoted there. */
     List<String> restoreArgs() {
         List<String> args = new ArrayList<>(List.of("restore"));

@@ -104,6 +104,21 @@ class RestoreTest {
         assertThat(running.exit).isEqualTo(1);
         assertThat(running.err).contains("is running").contains("--force");
         assertThat(before).isNotBlank();
+
+        // over the running cluster: every member's data is moved aside, the latest archived state comes back
+        insert(again, 1001, 1010);
+        OsCommand.Result archived = backRest(cluster.leader().orElseThrow(), List.of("check"));
+        assertThat(archived.ok()).as("the new rows archived: " + archived.output()).isTrue();
+        Cli forced = cli("restore", "-c", cluster.configFile(1).toString(), "--latest", "--force", "--timeout", "5m");
+        assertThat(forced.exit).as(forced.out + forced.err).isZero();
+        await().atMost(BOUND.multipliedBy(2)).pollInterval(Duration.ofMillis(500)).until(cluster::healthy);
+        assertThat(query(TestClusters.superuser(cluster), "SELECT count(*) FROM t")).isEqualTo("210");
+        for (int i = 0; i < cluster.size(); i++) {
+            try (var siblings = Files.list(cluster.nodeDir(i))) {
+                assertThat(siblings.filter(p -> p.getFileName().toString().startsWith("data.moved-")).count())
+                        .as(cluster.name(i) + "'s data before the restore, kept aside").isEqualTo(1);
+            }
+        }
     }
 
     LocalCluster start(Path dir, Path repo) throws Exception {
