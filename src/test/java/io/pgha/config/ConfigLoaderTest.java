@@ -172,4 +172,48 @@ class ConfigLoaderTest {
         assertThat(problems(GOOD.replace("[10.0.0.0/8]", "[10.0.0.0/8]\n  parameters: {log_filename: x.log}")))
                 .contains("postgres.parameters.log_filename: is managed by pgha");
     }
+
+    @Test
+    void aBackupSectionGetsDefaults() throws Exception {
+        NodeConfig.Backup b = parse(GOOD + "backup:\n  repository: {path: /mnt/backup/pgha}\n").backup();
+        assertThat(b.stanza()).isEqualTo("prod");
+        assertThat(b.repoType()).isEqualTo("posix");
+        assertThat(b.repoPath()).isEqualTo(Path.of("/mnt/backup/pgha"));
+        assertThat(b.retentionFull()).isEqualTo(2);
+        assertThat(b.schedule()).isNull();
+        assertThat(b.archiveTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(parse(GOOD).backup()).as("no section: no backups").isNull();
+    }
+
+    @Test
+    void everyBackupMistakeIsNamedWithTheFix() {
+        String p = problems(GOOD + """
+                backup:
+                  repository:
+                    type: s3
+                    path: relative/dir
+                    options: {type: posix}
+                    secret_files: {s3-key-secret: secret.txt}
+                  retention_full: 0
+                  schedule: "every night"
+                  archive_timeout: 2h
+                """);
+        assertThat(p).contains("backup.repository.path: 'relative/dir' must be an absolute path")
+                .contains("backup.repository.options.type: is set by pgha")
+                .contains("backup.repository.secret_files.s3-key-secret: must be the absolute path")
+                .contains("a s3 repository needs its pgBackRest options")
+                .contains("backup.retention_full: 0 must be at least 1")
+                .contains("backup.schedule: 'every night' is not a cron schedule")
+                .contains("backup.archive_timeout: 7200s must be between 1s and 1h");
+        assertThat(problems(GOOD + "backup:\n  retention_full: 2\n")).contains("backup.repository: is required");
+        assertThat(problems(GOOD + "backup:\n  repository: {path: /b, type: tape}\n"))
+                .contains("backup.repository.type: 'tape' must be one of");
+    }
+
+    @Test
+    void archiveSettingsBelongToTheBackupSection() {
+        assertThat(problems(GOOD.replace("allowed_client_cidrs: [10.0.0.0/8]",
+                "allowed_client_cidrs: [10.0.0.0/8]\n  parameters: {archive_command: 'cp %p /x'}")))
+                .contains("postgres.parameters.archive_command: is managed by pgha");
+    }
 }
