@@ -38,8 +38,11 @@ final class RewindAndClone {
         }
         String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=" + pg.superuser()
                 + " dbname=postgres passfile=" + dir.passFile() + " connect_timeout=3";
-        OsCommand.Result r = tools.exec(List.of(tools.bin("pg_rewind"), "-D", dir.path().toString(),
-                "--source-server=" + source), 600_000);
+        List<String> cmd = new java.util.ArrayList<>(List.of(tools.bin("pg_rewind"), "-D", dir.path().toString(),
+                "--source-server=" + source));
+        // WAL this node needs that its own pg_wal no longer holds comes from the archive (its restore_command)
+        if (files.archiving()) cmd.add("--restore-target-wal");
+        OsCommand.Result r = tools.exec(cmd, 600_000);
         if (r.ok()) {
             log.info("pg_rewind against {} done: {}", upstream.name(), PgTools.lastLine(r.output()));
             return true;
