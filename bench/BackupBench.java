@@ -67,13 +67,16 @@ public class BackupBench {
         Path repo = repository();
         LocalCluster on = startCluster("on", BASE, repo, "60s", true);
 
-        backups(on, scale, rounds);
-        restores(on);
-        LocalCluster off = startCluster("off", BASE_OFF, null, null, true);
-        pgbenchInit(off, scale);
-        tpcb(on, off, tpcbSeconds, tpcbRounds);
-        off.deleteFiles();
-        recoveryPoint(on, repo, writerSeconds);
+        int sc = scale, r = rounds, ts = tpcbSeconds, tr = tpcbRounds, ws = writerSeconds;
+        section("backups", () -> backups(on, sc, r));
+        section("restores", () -> restores(on));
+        section("TPC-B", () -> {
+            LocalCluster off = startCluster("off", BASE_OFF, null, null, true);
+            pgbenchInit(off, sc);
+            tpcb(on, off, ts, tr);
+            off.deleteFiles();
+        });
+        section("recovery point", () -> recoveryPoint(on, repo, ws));
 
         System.out.println();
         System.out.println("=== BackupBench summary (pgbench scale " + scale + ", 3-node LocalCluster, pgBackRest "
@@ -84,14 +87,33 @@ public class BackupBench {
         System.out.println("command: " + command);
     }
 
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** One part of the benchmark; a failure is reported in the summary and the next part still runs. */
+    static void section(String name, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            summary.put(name + " FAILED", String.valueOf(e.getMessage()).lines().limit(15).reduce("", (a, b) -> a + "\n    " + b));
+        }
+    }
+
     // ---- 1. backups --------------------------------------------------------------------------------------------
+
+    static Run pgbenchInit(LocalCluster c, int scale) throws Exception {
+        Run init = pgbench(c, c.leader().orElseThrow(), List.of("-i", "-q", "-s", String.valueOf(scale)));
+        check(init, "pgbench -i");
+        System.out.printf("pgbench -i -s %d through the primary: %.1f s%n", scale, init.seconds());
+        return init;
+    }
 
     static void backups(LocalCluster c, int scale, int rounds) throws Exception {
         int primary = c.leader().orElseThrow();
-        Run init = pgbench(c, primary, List.of("-i", "-q", "-s", String.valueOf(scale)));
-        check(init, "pgbench -i");
-        System.out.printf("pgbench -i -s %d through the primary: %.1f s%n", scale, init.seconds());
-        summary.put("pgbench -i -s " + scale, String.format("%.1f s", init.seconds()));
+        Run init = pgbenchInit(c, scale);
+        summary.put("pgbench -i -s " + scale + " (3 nodes, archiving on)", String.format("%.1f s", init.seconds()));
         await("pgbackrest check", 180, () -> hand(c, primary, List.of("check")).ok());
         List<Double> viaPgha = new ArrayList<>(), byHand = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
@@ -123,6 +145,7 @@ public class BackupBench {
     static void restores(LocalCluster c) throws Exception {
         int primary = c.leader().orElseThrow();
         Path handDir = tempDir("pgha-bench-hand-");
+        chownPostgres(handDir, "rwxr-xr-x");
         Path data = handDir.resolve("data");
         Files.createDirectories(data);
         chownPostgres(data, "rwx------");
@@ -134,7 +157,7 @@ public class BackupBench {
         Run start = asPostgres(List.of(BIN + "pg_ctl", "-D", data.toString(), "-l", handDir.resolve("postgres.log").toString(),
                 "-w", "-t", "900", "-o", opts, "start"), Map.of());
         double accepting = (System.nanoTime() - t0) / 1e9;
-        if (!start.ok()) System.out.println("by-hand PostgreSQL start failed: " + start.out()
+        if (!start.ok()) throw new IllegalStateException("by-hand PostgreSQL start failed: " + start.out()
                 + tail(handDir.resolve("postgres.log")));
         Properties props = superuser(c);
         String url = "jdbc:postgresql://127.0.0.1:" + HAND_PORT + "/postgres";
@@ -197,7 +220,8 @@ public class BackupBench {
         off.close();
         for (int r = 1; r <= rounds; r++) {
             for (LocalCluster c : List.of(on, off)) {
-                if (r > 1 || c == off) restart(c);
+                c.close();
+                restart(c);
                 awaitHealthy(c);
                 int primary = c.leader().orElseThrow();
                 pgbench(c, primary, List.of("-c", "1", "-T", "1", "-n")); // warm the connection path
@@ -224,6 +248,7 @@ public class BackupBench {
     static void recoveryPoint(LocalCluster first, Path repo, int writerSeconds) throws Exception {
         LocalCluster c = first;
         for (String timeout : List.of("60s", "10s")) {
+            LocalCluster cur = c;
             c.close();
             setArchiveTimeout(c, timeout);
             restart(c);
@@ -238,14 +263,14 @@ public class BackupBench {
             }
             ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
-            Thread writer = Thread.ofPlatform().start(() -> write(c, props, table, acks, stop));
+            Thread writer = Thread.ofPlatform().start(() -> write(cur, props, table, acks, stop));
             Thread.sleep(writerSeconds * 1000L);
             List<Thread> killers = new ArrayList<>();
             for (int i = 0; i < c.size(); i++) {
                 int node = i;
                 killers.add(Thread.ofPlatform().start(() -> {
                     try {
-                        c.killNode(node);
+                        cur.killNode(node);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
