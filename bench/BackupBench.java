@@ -131,10 +131,10 @@ public class BackupBench {
             System.out.printf("round %d: pgbackrest backup --type=full by hand %.1f s%n", r, h.seconds());
         }
         double mp = median(viaPgha), mh = median(byHand);
-        summary.put("full backup, pgha backup --type full (median of " + rounds + ")", String.format("%.1f s %s", mp, viaPgha));
-        summary.put("full backup, pgbackrest by hand (median of " + rounds + ")", String.format("%.1f s %s", mh, byHand));
+        summary.put("full backup, pgha backup --type full (median of " + rounds + ")", String.format("%.1f s %s", mp, tenths(viaPgha)));
+        summary.put("full backup, pgbackrest by hand (median of " + rounds + ")", String.format("%.1f s %s", mh, tenths(byHand)));
         summary.put("full backup overhead of pgha", String.format("%+.1f %%", (mp - mh) / mh * 100));
-        summary.put("  by hand", "runuser -u postgres -- env PGPASSFILE=" + runDir(c, primary) + "/pgpass pgbackrest --config="
+        summary.put("  backup by hand", "runuser -u postgres -- env PGPASSFILE=" + runDir(c, primary) + "/pgpass pgbackrest --config="
                 + runDir(c, primary) + "/pgbackrest.conf --stanza=" + NAME + " backup --type=full");
         String list = pgha(List.of("backup", "list", "-c", c.configFile(primary).toString())).out();
         System.out.println(list);
@@ -171,7 +171,7 @@ public class BackupBench {
                 String.format("%.1f s (total %.1f s)", accepting, restore.seconds() + accepting));
         summary.put("restore by hand, one node: + until recovery done (read-write)",
                 String.format("%.1f s (total %.1f s)", promoted, restore.seconds() + promoted));
-        summary.put("  by hand", "runuser -u postgres -- env PGPASSFILE=... pgbackrest --config=... --stanza=" + NAME
+        summary.put("  restore by hand", "runuser -u postgres -- env PGPASSFILE=... pgbackrest --config=... --stanza=" + NAME
                 + " restore --pg1-path=EMPTY_DIR; pg_ctl -D EMPTY_DIR -w -o '" + opts.replace(handDir.toString(), "DIR") + "' start");
         BackupBench.delete(handDir);
 
@@ -545,6 +545,10 @@ public class BackupBench {
         Collections.sort(s);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static List<String> tenths(List<Double> xs) {
+        return xs.stream().map(x -> String.format("%.1f", x)).toList();
     }
 
     static List<Long> round(List<Double> xs) {
