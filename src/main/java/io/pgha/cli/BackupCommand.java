@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         + " protocol (SSH or its TLS server), which pgha does not set up."},
         subcommands = {BackupListCommand.class, BackupCheckCommand.class})
 public final class BackupCommand implements Callable<Integer> {
-    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(60);
 
     @Mixin
