@@ -18,7 +18,8 @@ final class EtcdConnection {
 
     static Client open(NodeConfig.Etcd etcd, Duration connectTimeout) throws StoreException {
         List<URI> endpoints = etcd.endpoints().stream().map(URI::create).toList();
-        ClientBuilder builder = Client.builder().endpoints(endpoints).connectTimeout(connectTimeout)
+        // fail fast with the cause (refused, TLS, auth) rather than wait for a channel that never becomes ready
+        ClientBuilder builder = Client.builder().endpoints(endpoints).connectTimeout(connectTimeout).waitForReady(false)
                 .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(connectTimeout);
         if (etcd.username() != null) {
             builder.user(ByteSequence.from(etcd.username(), StandardCharsets.UTF_8))
