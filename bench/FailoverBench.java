@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the demo's multi-host connection string.
  *
  *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
- *                           [--store zookeeper|etcd]
+ *                           [--store zookeeper|etcd] [--port-base 13432]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
@@ -46,6 +46,7 @@ public class FailoverBench {
         boolean rss = false;
         String via = "multihost";
         boolean etcdStore = false;
+        int portBase = 13432;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -53,13 +54,14 @@ public class FailoverBench {
                 case "--idle-rss" -> rss = true;
                 case "--via" -> via = args[++i];
                 case "--store" -> etcdStore = args[++i].equals("etcd");
+                case "--port-base" -> portBase = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (!List.of("node", "postgres", "switchover", "hang").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover|hang");
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
-        LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, LocalCluster.defaultJavaCommand(), Map.of());
         io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(41300, 3) : null;
         if (etcd != null) cluster.withEtcd(etcd.endpoints());
         io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;
