@@ -6,6 +6,7 @@ import java.util.Arrays;
 
 /** The one place that picks a backend: everything outside this package sees a {@link Store}. */
 public final class Stores {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Stores.class);
     private static final String ETCD = "etcd://";
     private static final String ETCD_TLS = "etcds://";
     /** A client's session (the CLI, the demo, tests) only needs to outlive its requests. */
@@ -53,7 +54,7 @@ public final class Stores {
     private static Store startEtcd(NodeConfig.Etcd etcd, String cluster, Duration ttl, Duration requestTimeout,
                                    Duration wait) throws StoreException {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             EtcdStore store = new EtcdStore(etcd, cluster, ttl, requestTimeout);
             try {
                 store.start();
@@ -61,6 +62,7 @@ public final class Stores {
             } catch (StoreUnavailableException notYet) {
                 store.close();
                 if (System.nanoTime() - deadline >= 0) throw notYet;
+                if (attempt == 1) log.warn("{}: waiting up to {} s for etcd", notYet.getMessage(), wait.toSeconds());
                 pause(Duration.ofMillis(500));
             } catch (StoreException refused) {
                 store.close();
