@@ -3,6 +3,7 @@ package io.pgha.dcs;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.grpc.Status;
@@ -46,6 +47,8 @@ final class EtcdSession implements AutoCloseable {
     private volatile long lastContactNanos = System.nanoTime();
     private volatile Watch.Watcher watcher;
     private final AtomicBoolean granting = new AtomicBoolean();
+    private final AtomicBoolean rewatchPending = new AtomicBoolean();
+    private volatile boolean closed;
 
     EtcdSession(EtcdRequests requests, EtcdKeys keys, Duration ttl) {
         this.requests = requests;
@@ -54,8 +57,13 @@ final class EtcdSession implements AutoCloseable {
         this.staleAfterNanos = ttl.dividedBy(3).toNanos();
     }
 
-    /** Takes the first lease (refusing one whose ttl differs), then renews it and watches the cluster's keys. */
+    /**
+     * Reads the cluster's keys (etcd 3.4 grants leases without checking credentials), takes the first lease
+     * (refusing one whose ttl differs), then renews it and watches the cluster's keys.
+     */
     void start() throws StoreException {
+        GetOption count = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+        requests.call("read the cluster's keys", keys.all(), () -> requests.client().getKVClient().get(keys.all(), count));
         long sent = System.nanoTime();
         var granted = requests.call("take a session lease", null,
                 () -> requests.client().getLeaseClient().grant(ttl.toSeconds()));
@@ -76,14 +84,18 @@ final class EtcdSession implements AutoCloseable {
         watcher = requests.client().getWatchClient().watch(keys.all(), prefix, Watch.listener(
                 response -> fire(),
                 error -> {
-                    log.warn("etcd watch of {} failed ({}): watching again", keys.prefix(), error.getMessage());
-                    beats.execute(this::rewatch);
+                    if (closed || !rewatchPending.compareAndSet(false, true)) return;
+                    log.warn("etcd watch of {} failed ({}): watching again in {} ms", keys.prefix(), error.getMessage(),
+                            staleAfterNanos / 1_000_000);
+                    beats.schedule(this::rewatch, staleAfterNanos, TimeUnit.NANOSECONDS);
                 }));
     }
 
     private void rewatch() {
+        rewatchPending.set(false);
         Watch.Watcher old = watcher;
         if (old != null) old.close();
+        if (closed) return;
         watch();
         fire();
     }
@@ -166,6 +178,7 @@ final class EtcdSession implements AutoCloseable {
     /** Ends the session: its lease is revoked, so the keys on it (alive, and a lease still held) go at once. */
     @Override
     public void close() {
+        closed = true;
         beats.shutdownNow();
         Watch.Watcher w = watcher;
         if (w != null) w.close();

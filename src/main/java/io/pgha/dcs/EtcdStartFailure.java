@@ -12,6 +12,14 @@ final class EtcdStartFailure {
         String all = chain(e);
         String at = String.join(",", etcd.endpoints());
         String lower = all.toLowerCase(Locale.ROOT);
+        String tls = e instanceof StoreUnavailableException ? EtcdTlsProbe.handshakeProblem(etcd) : null;
+        if (tls != null) {
+            lower = tls.toLowerCase(Locale.ROOT);
+            all = tls;
+            if (!lower.contains("pkix") && !lower.contains("certification path"))
+                return new StoreException("dcs.etcd.cert_file: etcd at " + at + " refused the TLS handshake (" + tls
+                        + "): set cert_file and key_file to a client certificate signed by a CA etcd trusts", e);
+        }
         if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("sslhandshake")
                 || lower.contains("certificate_unknown") || lower.contains("bad_certificate") || lower.contains("unknown_ca"))
             return new StoreException("dcs.etcd.ca_file: the TLS handshake with etcd at " + at + " failed (" + lastLine(all)

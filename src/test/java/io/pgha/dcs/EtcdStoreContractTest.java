@@ -1,6 +1,7 @@
 package io.pgha.dcs;
 
 import io.pgha.config.NodeConfig;
+import java.time.Duration;
 import io.pgha.testing.LocalEtcd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,5 +34,11 @@ class EtcdStoreContractTest extends StoreContract {
     @Override
     int proxyPort() {
         return BASE_PORT + 10;
+    }
+
+    /** One request, bounded by half the ttl, retried once by the client. */
+    @Override
+    Duration unreachableBound() {
+        return TTL.multipliedBy(2);
     }
 }

@@ -1,7 +1,6 @@
 package io.pgha.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -24,6 +23,15 @@ class EtcdStoreTest {
     @TempDir
     Path dir;
 
+    /** The refusal of a start; a store that opened after all is closed, so that a failed test leaks nothing. */
+    private static Throwable refusal(NodeConfig.Dcs dcs, Duration ttl) {
+        try (Store opened = Stores.openForAgent(dcs, "c", ttl, WAIT)) {
+            throw new AssertionError("the store opened: " + opened.sessionId());
+        } catch (StoreException e) {
+            return e;
+        }
+    }
+
     private static NodeConfig.Dcs etcd(List<String> endpoints, String user, Path password, Path ca) {
         return new NodeConfig.Dcs(null, new NodeConfig.Etcd(endpoints, user, password, ca, null, null));
     }
@@ -31,7 +39,7 @@ class EtcdStoreTest {
     @Test
     void anUnreachableEtcdIsRefusedNamingTheEndpoints() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Stores.openForAgent(etcd(List.of("http://127.0.0.1:41199"), null, null, null), "c", TTL, WAIT))
+        assertThat(refusal(etcd(List.of("http://127.0.0.1:41199"), null, null, null), TTL))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageStartingWith("dcs.etcd.endpoints: no etcd member answered at http://127.0.0.1:41199")
                 .hasMessageContaining("check that etcd runs there")
@@ -43,16 +51,16 @@ class EtcdStoreTest {
     void wrongCredentialsAndALeaseTtlEtcdWillNotGrantAreRefusedNamingTheField() throws Exception {
         try (LocalEtcd server = LocalEtcd.start(41120, 1)) {
             List<String> endpoints = server.endpoints();
-            assertThatThrownBy(() -> Stores.openForAgent(etcd(endpoints, null, null, null), "c", Duration.ofSeconds(1), WAIT))
+            assertThat(refusal(etcd(endpoints, null, null, null), Duration.ofSeconds(1)))
                     .hasMessageStartingWith("ha.ttl: etcd granted a lease of 2 s, not the 1 s asked for")
                     .hasMessageContaining("raise ha.ttl to at least 2s");
             enableAuth(endpoints, "s3cret");
             Path right = secret("right", "s3cret");
             Path wrong = secret("wrong", "guess");
-            assertThatThrownBy(() -> Stores.openForAgent(etcd(endpoints, "root", wrong, null), "c", TTL, WAIT))
+            assertThat(refusal(etcd(endpoints, "root", wrong, null), TTL))
                     .hasMessageStartingWith("dcs.etcd.password_file: etcd at " + endpoints.getFirst() + " refused user 'root'")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-            assertThatThrownBy(() -> Stores.openForAgent(etcd(endpoints, null, null, null), "c", TTL, WAIT))
+            assertThat(refusal(etcd(endpoints, null, null, null), TTL))
                     .hasMessageStartingWith("dcs.etcd.username: etcd at " + endpoints.getFirst() + " requires authentication");
             try (Store store = Stores.openForAgent(etcd(endpoints, "root", right, null), "c", TTL, WAIT)) {
                 assertThat(store.acquireLease("a")).isTrue();
@@ -67,7 +75,7 @@ class EtcdStoreTest {
         Path server = dir.resolve("good");
         try (LocalEtcd tls = LocalEtcd.start(41130, 1, "--cert-file=" + server.resolve("server.pem"),
                 "--key-file=" + server.resolve("server.key"))) {
-            assertThatThrownBy(() -> Stores.openForAgent(etcd(tls.endpoints(), null, null, otherCa), "c", TTL, WAIT))
+            assertThat(refusal(etcd(tls.endpoints(), null, null, otherCa), TTL))
                     .hasMessageStartingWith("dcs.etcd.ca_file: the TLS handshake with etcd at " + tls.endpoints().getFirst())
                     .hasMessageContaining("set ca_file to the CA that signed the etcd servers' certificates")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

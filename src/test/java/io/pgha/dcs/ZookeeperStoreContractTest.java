@@ -1,6 +1,7 @@
 package io.pgha.dcs;
 
 import io.pgha.config.NodeConfig;
+import java.time.Duration;
 import io.pgha.testing.InJvmZookeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,5 +34,11 @@ class ZookeeperStoreContractTest extends StoreContract {
     @Override
     int proxyPort() {
         return PORT + 1;
+    }
+
+    /** Curator's three attempts each wait for a connection that the frozen network never completes. */
+    @Override
+    Duration unreachableBound() {
+        return TTL.multipliedBy(5);
     }
 }
