@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 
 /**
  * A real etcd cluster of Debian's {@code /usr/bin/etcd} processes on loopback: member i listens for clients on
@@ -88,15 +87,24 @@ public final class LocalEtcd implements AutoCloseable {
                 .redirectOutput(dir.resolve("m" + i + ".log").toFile()).start();
     }
 
-    private void awaitHealthy(int i) {
-        if (!scheme().equals("http")) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> logMentions(i, "serving client traffic"));
-            return;
-        }
+    /** Polls (no Awaitility: the benchmarks use this class without the test libraries) for at most 30 s. */
+    private void awaitHealthy(int i) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(clientUrl(i) + "/health")).timeout(Duration.ofSeconds(2)).build();
-        Awaitility.await("etcd member m" + i + " healthy").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"true\""));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (scheme().equals("http") ? http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"true\"")
+                        : logMentions(i, "serving client traffic")) return;
+                Thread.sleep(100);
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for etcd member m" + i, e);
+            }
+        }
+        throw new IOException("etcd member m" + i + " was not healthy within 30 s: see " + dir.resolve("m" + i + ".log"));
     }
 
     private boolean logMentions(int i, String text) throws IOException {
