@@ -41,7 +41,7 @@ public final class LocalEtcd implements AutoCloseable {
         try {
             for (int i = 0; i < size; i++) etcd.startMember(i);
             for (int i = 0; i < size; i++) etcd.awaitHealthy(i);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             etcd.close();
             throw e;
         }
