@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the demo's multi-host connection string.
  *
  *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
+ *                           [--store zookeeper|etcd] [--port-base 13432]
  *
  * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
  *                  the node is restarted and rejoins before the next trial.
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *                  node's name with TSIG-signed updates; the writer looks it up at every (re)connect, keeping an
  *                  answer for its TTL as a stub resolver would, and connects to the node it names.
  * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
+ * --store etcd:    the agents use a three-member etcd (Debian's /usr/bin/etcd, client ports 41300, 41302, 41304)
+ *                  instead of the embedded ZooKeeper (the default).
  */
 public class FailoverBench {
     record Ack(int id, long atNanos) {}
@@ -42,19 +45,25 @@ public class FailoverBench {
         String kill = "node";
         boolean rss = false;
         String via = "multihost";
+        boolean etcdStore = false;
+        int portBase = 13432;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--kill" -> kill = args[++i];
                 case "--idle-rss" -> rss = true;
                 case "--via" -> via = args[++i];
+                case "--store" -> etcdStore = args[++i].equals("etcd");
+                case "--port-base" -> portBase = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (!List.of("node", "postgres", "switchover", "hang").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover|hang");
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
-        LocalCluster cluster = new LocalCluster(dir, "bench", 3, 13432, LocalCluster.defaultJavaCommand(), Map.of());
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, LocalCluster.defaultJavaCommand(), Map.of());
+        io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(41300, 3) : null;
+        if (etcd != null) cluster.withEtcd(etcd.endpoints());
         io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;
         Path tsig = dir.resolve("tsig.secret");
         if (bind != null) {
@@ -74,6 +83,7 @@ public class FailoverBench {
             cluster.close();
             try {
                 cluster.deleteFiles();
+                if (etcd != null) etcd.close();
             } catch (Exception ignored) {
             }
         }));

@@ -9,7 +9,8 @@ import io.pgha.postgres.BackRest;
 import io.pgha.backup.BackupService;
 import io.pgha.dcs.EmbeddedZookeeper;
 import io.pgha.dcs.StoreException;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
+import io.pgha.dcs.Stores;
 import io.pgha.ha.HaLoop;
 import io.pgha.ha.Identity;
 import io.pgha.postgres.LocalPostgres;
@@ -33,13 +34,12 @@ public final class Agent {
     public void run() throws IOException, StoreException {
         var zk = config.dcs().zookeeper();
         EmbeddedZookeeper peer = null;
-        if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
+        if (zk != null && zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
             peer = new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name());
             peer.start();
         }
-        ZookeeperStore store = new ZookeeperStore(zk.connectString(), config.cluster(), config.ha().ttl());
-        log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
-        store.start(Duration.ofMinutes(5));
+        log.info("node {} of cluster {}: connecting to {}", config.name(), config.cluster(), Stores.describe(config.dcs()));
+        Store store = Stores.openForAgent(config.dcs(), config.cluster(), config.ha().ttl(), Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
         if (peer != null) pg.oweRoom(peer.roomOwed());
         var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),

@@ -75,7 +75,7 @@ public final class StartupChecks {
         }
         if (dir.postmaster().isEmpty()) portFree("postgres.port", pg.listen(), pg.port(), problems);
         var zk = config.dcs().zookeeper();
-        if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
+        if (zk != null && zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
             for (var peer : zk.peers()) {
                 if (!peer.name().equals(config.name())) continue;
                 portFree("dcs.zookeeper.peers[" + peer.name() + "].client_port", peer.host(), peer.clientPort(), problems);
@@ -100,7 +100,7 @@ public final class StartupChecks {
     /** The store's few megabytes must not depend on the database's free space. */
     static Optional<String> sharedFilesystem(NodeConfig config) {
         var zk = config.dcs().zookeeper();
-        if (!zk.embedded() || !EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) return Optional.empty();
+        if (zk == null || !zk.embedded() || !EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) return Optional.empty();
         try {
             FileStore store = Files.getFileStore(existing(zk.dataDir()));
             FileStore data = Files.getFileStore(existing(config.postgres().dataDir()));

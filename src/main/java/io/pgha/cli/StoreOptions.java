@@ -6,7 +6,7 @@ import io.pgha.config.HaSettings;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -16,7 +16,8 @@ public final class StoreOptions {
     @Option(names = {"-c", "--config"}, paramLabel = "NODE.yaml", description = "a node's YAML config (gives the cluster, the store and the HA settings)")
     Path config;
 
-    @Option(names = "--dcs", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper connect string host:port[,host:port...] (instead of -c)")
+    @Option(names = "--dcs", paramLabel = "ADDRESS", description = "the store, instead of -c: ZooKeeper's host:port[,host:port...],"
+            + " or etcd://host:port[,host:port...] (etcds:// for TLS)")
     String dcs;
 
     @Option(names = "--cluster", paramLabel = "NAME", description = "cluster name (with --dcs)")
@@ -41,28 +42,25 @@ public final class StoreOptions {
 
     /** A connected store; the caller closes it. */
     Store connect() throws ConfigException, StoreException {
-        String connect;
+        NodeConfig.Dcs store;
         String name;
         String fix;
         if (config != null) {
             NodeConfig c = ConfigLoader.load(config);
-            connect = c.dcs().zookeeper().connectString();
+            store = c.dcs();
             name = c.cluster();
-            fix = "check that ZooKeeper runs there and that dcs.zookeeper in " + config + " names it";
+            fix = "check that the store runs there and that the dcs section of " + config + " names it";
         } else if (dcs != null && cluster != null) {
-            connect = dcs;
+            store = Stores.fromAddress(dcs);
             name = cluster;
-            fix = "check that ZooKeeper runs there and that --dcs names it";
+            fix = "check that the store runs there and that --dcs names it";
         } else {
-            throw new UsageError("say which cluster: -c node.yaml, or --dcs host:port,... --cluster NAME");
+            throw new UsageError("say which cluster: -c node.yaml, or --dcs host:port,... (etcd://host:port,...) --cluster NAME");
         }
-        ZookeeperStore store = ZookeeperStore.forClient(connect, name, Duration.ofSeconds(15));
         try {
-            store.start(Duration.ofSeconds(10));
+            return Stores.openForClient(store, name, Duration.ofSeconds(15), Duration.ofSeconds(10));
         } catch (StoreException e) {
-            store.close();
             throw new StoreException("cannot reach the store of cluster " + name + " (" + e.getMessage() + "): " + fix, e);
         }
-        return store;
     }
 }

@@ -88,6 +88,7 @@ public final class ConfigValidator {
         NodeConfig.Api api = api(raw.api(), host);
         NodeConfig.Dcs dcs = dcs(raw.dcs(), name, dataDir);
         HaSettings ha = ha(raw.ha());
+        if (dcs.etcd() != null) new EtcdValidator(problems).checkTtl(ha.ttl());
         int priority = raw.tags() == null || raw.tags().priority() == null ? 1 : raw.tags().priority();
         if (priority < 0) problem("tags.priority", priority + " must be 0 (never promote) or more");
         var tags = new NodeConfig.Tags(raw.tags() != null && Boolean.TRUE.equals(raw.tags().nofailover()), Math.max(0, priority));
@@ -184,8 +185,11 @@ public final class ConfigValidator {
 
     private NodeConfig.Dcs dcs(RawConfig.RawDcs raw, String name, Path dataDir) {
         RawConfig.RawZookeeper zk = raw != null ? raw.zookeeper() : null;
+        if (zk != null && raw.etcd() != null)
+            problem("dcs", "has both zookeeper and etcd: keep the one the cluster uses");
+        else if (raw != null && raw.etcd() != null) return new NodeConfig.Dcs(null, new EtcdValidator(problems).validate(raw.etcd()));
         if (zk == null) {
-            problem("dcs.zookeeper", "is required: set embedded: true with peers, or connect: host:port,...");
+            problem("dcs.zookeeper", "is required: set embedded: true with peers, or connect: host:port,... (or dcs.etcd with endpoints)");
             return new NodeConfig.Dcs(null);
         }
         boolean embedded = zk.embedded() == null || zk.embedded();

@@ -67,7 +67,19 @@ public record NodeConfig(
 
     public record Callbacks(java.util.Map<String, List<String>> commands, java.time.Duration timeout) {}
 
-    public record Dcs(Zookeeper zookeeper) {}
+    /** Exactly one of the two backends is set. */
+    public record Dcs(Zookeeper zookeeper, Etcd etcd) {
+        public Dcs(Zookeeper zookeeper) {
+            this(zookeeper, null);
+        }
+    }
+
+    /**
+     * An external etcd v3 cluster: its client URLs (http:// or https://), the user and its password file when
+     * authentication is on, the CA that signed the servers' certificates, and this node's client certificate.
+     */
+    public record Etcd(List<String> endpoints, String username, Path passwordFile, Path caFile, Path certFile,
+                       Path keyFile) {}
 
     /** Either embedded (this agent hosts one peer of {@code peers}) or external ({@code connect}). */
     public record Zookeeper(boolean embedded, Path dataDir, List<ZkPeer> peers, String connect) {

@@ -51,7 +51,10 @@ record RawConfig(
 
     record RawCallbacks(List<String> onStart, List<String> onStop, List<String> onRoleChange, String timeout) {}
 
-    record RawDcs(RawZookeeper zookeeper) {}
+    record RawDcs(RawZookeeper zookeeper, RawEtcd etcd) {}
+
+    record RawEtcd(List<String> endpoints, String username, String passwordFile, String caFile, String certFile,
+                   String keyFile) {}
 
     record RawZookeeper(Boolean embedded, String dataDir, List<RawPeer> peers, String connect) {}
 

@@ -1,6 +1,6 @@
 package io.pgha.dcs;
 
-import static io.pgha.dcs.ZookeeperCodec.text;
+import static io.pgha.dcs.StoreCodec.text;
 
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -45,7 +45,7 @@ final class ZookeeperLease {
     void setInitialized(String systemIdentifier) throws StoreException {
         String path = paths.initialize();
         requests.call("record the cluster as initialized", path,
-                () -> client.setData().forPath(path, ZookeeperCodec.initialized(systemIdentifier)));
+                () -> client.setData().forPath(path, StoreCodec.initialized(systemIdentifier)));
     }
 
     void abandonInitialize(String member) throws StoreException {
@@ -75,7 +75,7 @@ final class ZookeeperLease {
         if (taken == null) {
             throw new StoreException("took the lease but it vanished before it was recorded (" + paths.leader() + ")");
         }
-        byte[] last = ZookeeperCodec.encode(new Lease(member, taken.stat().getCzxid()));
+        byte[] last = StoreCodec.encode(new Lease(member, taken.stat().getCzxid()));
         requests.call("record the lease just taken", paths.lastLeader(),
                 () -> client.create().orSetData().forPath(paths.lastLeader(), last));
     }

@@ -1,6 +1,6 @@
 package io.pgha.dcs;
 
-import static io.pgha.dcs.ZookeeperCodec.decode;
+import static io.pgha.dcs.StoreCodec.decode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,9 +65,9 @@ final class ZookeeperSnapshotReader {
 
     private ClusterSnapshot decodeAll(Readout r, List<String> memberNames) throws StoreException {
         GetDataResult init = r.data(paths.initialize());
-        ZookeeperCodec.InitializeKey initialize = ZookeeperCodec.decodeInitialize(init == null ? null : init.getData());
+        StoreCodec.InitializeKey initialize = StoreCodec.decodeInitialize(init == null ? null : init.getData());
         GetDataResult lease = r.data(paths.leader());
-        Lease leader = lease == null ? null : new Lease(ZookeeperCodec.text(lease.getData()),
+        Lease leader = lease == null ? null : new Lease(StoreCodec.text(lease.getData()),
                 lease.getStat().getCzxid(), lease.getStat().getEphemeralOwner());
         Map<String, Member> members = new TreeMap<>();
         for (String name : memberNames) {
@@ -87,7 +87,7 @@ final class ZookeeperSnapshotReader {
                 r.data(paths.pause()) != null,
                 r.record(paths.failover(), FailoverRequest.class),
                 r.childrenOrNone(paths.reinit()),
-                parameters == null ? Map.of() : ZookeeperCodec.decodeParameters(parameters, paths.config()),
+                parameters == null ? Map.of() : StoreCodec.decodeParameters(parameters, paths.config()),
                 r.childrenOrNone(paths.restart()),
                 r.record(paths.restore(), RestoreRequest.class));
     }

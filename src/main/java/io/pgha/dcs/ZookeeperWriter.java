@@ -1,6 +1,6 @@
 package io.pgha.dcs;
 
-import static io.pgha.dcs.ZookeeperCodec.encode;
+import static io.pgha.dcs.StoreCodec.encode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +102,7 @@ final class ZookeeperWriter {
     List<HistoryEntry> history() throws StoreException {
         String path = paths.history();
         byte[] data = requests.readOrNull("read the history", path, () -> client.getData().forPath(path));
-        return data == null ? List.of() : ZookeeperCodec.decodeHistory(data, path);
+        return data == null ? List.of() : StoreCodec.decodeHistory(data, path);
     }
 
     /** Replaces the key's value, creating the key on its first write. */

@@ -78,13 +78,19 @@ final class ClusterConfigWriter {
                 + "proxy:\n"
                 + "  read_write_port: " + cluster.proxyPort(i) + "\n"
                 + "  read_only_port: " + cluster.readOnlyProxyPort(i) + "\n"
-                + "dcs:\n"
+                + dcsYaml(i, peers)
+                + (ha.isEmpty() ? "" : "ha:\n" + ha)
+                + extraConfig.apply(i);
+    }
+
+    private String dcsYaml(int i, String peers) {
+        if (cluster.dcs().etcd() != null)
+            return "dcs:\n  etcd:\n    endpoints: [" + String.join(", ", cluster.dcs().etcd().endpoints()) + "]\n";
+        return "dcs:\n"
                 + "  zookeeper:\n"
                 + "    embedded: true\n"
                 + "    data_dir: " + cluster.nodeDir(i).resolve("zookeeper") + "\n"
-                + "    peers:\n" + peers
-                + (ha.isEmpty() ? "" : "ha:\n" + ha)
-                + extraConfig.apply(i);
+                + "    peers:\n" + peers;
     }
 
     private static void writeSecret(Path file) throws IOException {

@@ -4,7 +4,8 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.StoreException;
-import io.pgha.dcs.ZookeeperStore;
+import io.pgha.dcs.Store;
+import io.pgha.dcs.Stores;
 import io.pgha.postgres.PgState;
 import java.io.IOException;
 import java.sql.DriverManager;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 /** What a {@link LocalCluster} looks like from outside: the store's view, the leader, and whether replication is whole. */
 final class ClusterQueries implements AutoCloseable {
     private final LocalCluster cluster;
-    private ZookeeperStore store;
+    private Store store;
 
     ClusterQueries(LocalCluster cluster) {
         this.cluster = cluster;
@@ -27,9 +28,7 @@ final class ClusterQueries implements AutoCloseable {
 
     ClusterSnapshot snapshot() throws StoreException {
         if (store == null) {
-            ZookeeperStore s = ZookeeperStore.forClient(cluster.zkConnect(), cluster.cluster(), Duration.ofSeconds(20));
-            s.start(Duration.ofSeconds(60));
-            store = s;
+            store = Stores.openForClient(cluster.dcs(), cluster.cluster(), Duration.ofSeconds(20), Duration.ofSeconds(60));
         }
         return store.snapshot();
     }

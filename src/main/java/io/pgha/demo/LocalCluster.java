@@ -1,8 +1,10 @@
 package io.pgha.demo;
 
+import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.StoreException;
+import io.pgha.dcs.Stores;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
     private IntFunction<String> hosts = i -> HOST;
     private String clientCidrs = "[127.0.0.0/8]";
     private IntFunction<List<String>> launchPrefix = i -> List.of();
+    private List<String> etcdEndpoints;
 
     /**
      * @param portBase node i uses PostgreSQL port base+i, ZooKeeper client/quorum/election ports
@@ -105,6 +108,18 @@ public final class LocalCluster implements AutoCloseable {
         this.hosts = hosts;
         this.launchPrefix = launchPrefix;
         return this;
+    }
+
+    /** Every node uses this external etcd (its client URLs) instead of the embedded ZooKeeper peers. */
+    public LocalCluster withEtcd(List<String> endpoints) {
+        this.etcdEndpoints = List.copyOf(endpoints);
+        return this;
+    }
+
+    /** The store every node's config names. */
+    public NodeConfig.Dcs dcs() {
+        return etcdEndpoints == null ? Stores.fromAddress(zkConnect())
+                : new NodeConfig.Dcs(null, new NodeConfig.Etcd(etcdEndpoints, null, null, null, null, null));
     }
 
     /** The YAML list of client CIDRs every node allows, e.g. "[127.0.0.0/8, 10.77.0.0/24]". */

@@ -190,7 +190,7 @@ class ZookeeperStoreTest {
         ZookeeperPaths paths = ZookeeperPaths.forCluster(cluster);
         int changes = 300;
         try (ZookeeperStore store = store(cluster); CuratorFramework writer = rawClient()) {
-            writer.create().forPath(paths.sync(), ZookeeperCodec.encode(SyncState.empty("m0")));
+            writer.create().forPath(paths.sync(), StoreCodec.encode(SyncState.empty("m0")));
             // each transaction changes the member list, the alive list and the sync set together
             CompletableFuture<Void> churn = CompletableFuture.runAsync(() -> {
                 List<String> names = new ArrayList<>();
@@ -199,9 +199,9 @@ class ZookeeperStoreTest {
                         boolean add = names.size() < 3 || i % 3 != 0;
                         String name = add ? "m" + i : names.remove(0);
                         if (add) names.add(name);
-                        byte[] sync = ZookeeperCodec.encode(new SyncState("m0", List.copyOf(names), 1));
+                        byte[] sync = StoreCodec.encode(new SyncState("m0", List.copyOf(names), 1));
                         writer.transaction().forOperations(add
-                                ? List.of(writer.transactionOp().create().forPath(paths.member(name), ZookeeperCodec.encode(member(name, Member.REPLICA))),
+                                ? List.of(writer.transactionOp().create().forPath(paths.member(name), StoreCodec.encode(member(name, Member.REPLICA))),
                                           writer.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.alive(name)),
                                           writer.transactionOp().setData().forPath(paths.sync(), sync))
                                 : List.of(writer.transactionOp().delete().forPath(paths.member(name)),

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** How the records are stored: JSON in snake case, plain text for names and the initialize key. */
-final class ZookeeperCodec {
+/** How the records are stored, in every backend: JSON in snake case, plain text for names and the initialize key. */
+final class StoreCodec {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -22,7 +22,7 @@ final class ZookeeperCodec {
         static final InitializeKey ABSENT = new InitializeKey(null, null);
     }
 
-    private ZookeeperCodec() {}
+    private StoreCodec() {}
 
     static byte[] encode(Object value) throws StoreException {
         try {

@@ -1,0 +1,135 @@
+package io.pgha.dcs;
+
+import static io.pgha.dcs.EtcdLease.bytes;
+import static io.pgha.dcs.StoreCodec.encode;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Every write but the lease's: member records, requests, settings, and the history they append to. */
+final class EtcdWriter {
+    /** Only the leader appends, so a conflict means a leader change in between: a few retries are plenty. */
+    private static final int HISTORY_ATTEMPTS = 5;
+    private static final ByteSequence EMPTY = ByteSequence.EMPTY;
+
+    private final EtcdRequests requests;
+    private final EtcdKeys keys;
+    private final EtcdSession session;
+
+    EtcdWriter(EtcdRequests requests, EtcdKeys keys, EtcdSession session) {
+        this.requests = requests;
+        this.keys = keys;
+        this.session = session;
+    }
+
+    /** The record and the alive key in one transaction: one watch event, one revision. */
+    void publish(Member member) throws StoreException {
+        long lease = session.sessionId();
+        if (lease == EtcdSession.NO_LEASE)
+            throw new StoreUnavailableException("cannot publish the state of " + member.name()
+                    + ": this agent has no etcd session lease now");
+        ByteSequence alive = keys.alive(member.name());
+        session.attach(alive, EMPTY);
+        requests.txn("publish the state of " + member.name(), keys.member(member.name()), new Cmp[0], new Op[] {
+                Op.put(keys.member(member.name()), bytes(encode(member)), PutOption.DEFAULT),
+                Op.put(alive, EMPTY, PutOption.builder().withLeaseId(lease).build())});
+    }
+
+    void removeMember(String name) throws StoreException {
+        delete("remove member " + name, keys.member(name));
+    }
+
+    void writeSync(SyncState sync) throws StoreException {
+        put("record the synchronous set", keys.sync(), encode(sync));
+    }
+
+    void writeSwitchover(Switchover switchover) throws StoreException {
+        put("record the switchover", keys.switchover(), encode(switchover));
+    }
+
+    void clearSwitchover() throws StoreException {
+        delete("clear the switchover", keys.switchover());
+    }
+
+    void writeFailover(FailoverRequest request) throws StoreException {
+        put("record the failover", keys.failover(), encode(request));
+    }
+
+    void clearFailover() throws StoreException {
+        delete("clear the failover", keys.failover());
+    }
+
+    /** The order and, with {@code forgetCluster}, the forgotten initialization, in one transaction. */
+    void requestRestore(RestoreRequest request, boolean forgetCluster) throws StoreException {
+        List<Op> ops = new ArrayList<>(List.of(Op.put(keys.restore(), bytes(encode(request)), PutOption.DEFAULT)));
+        if (forgetCluster) {
+            for (ByteSequence key : List.of(keys.sync(), keys.switchover(), keys.failover(), keys.initialize()))
+                ops.add(Op.delete(key, DeleteOption.DEFAULT));
+        }
+        requests.txn("record the restore", keys.restore(), new Cmp[0], ops.toArray(Op[]::new));
+    }
+
+    void clearRestore() throws StoreException {
+        delete("clear the restore", keys.restore());
+    }
+
+    void requestReinit(String name, boolean requested) throws StoreException {
+        flag("the reinit of " + name, keys.reinit(name), requested);
+    }
+
+    void requestRestart(String name, boolean requested) throws StoreException {
+        flag("the restart of " + name, keys.restart(name), requested);
+    }
+
+    void writeParameters(Map<String, String> parameters) throws StoreException {
+        put("record the configuration", keys.config(), encode(new TreeMap<>(parameters)));
+    }
+
+    void setPaused(boolean paused) throws StoreException {
+        flag("the pause", keys.pause(), paused);
+    }
+
+    /** Appends with a compare-and-swap on the history's revision, so a concurrent append is never overwritten. */
+    void addHistory(HistoryEntry entry) throws StoreException {
+        ByteSequence key = keys.history();
+        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+            KeyValue read = EtcdLease.first(requests.call("read the history", key, () -> requests.client().getKVClient().get(key)));
+            List<HistoryEntry> all = new ArrayList<>(read == null ? List.of()
+                    : StoreCodec.decodeHistory(read.getValue().getBytes(), key.toString(java.nio.charset.StandardCharsets.UTF_8)));
+            all.add(entry);
+            Cmp unchanged = read == null ? EtcdLease.absent(key) : EtcdLease.unchangedSince(read);
+            if (requests.txn("record the promotion in the history", key, new Cmp[] {unchanged},
+                    new Op[] {Op.put(key, bytes(encode(all)), PutOption.DEFAULT)}).isSucceeded()) return;
+        }
+        throw new StoreConflictException(EtcdRequests.what("record the promotion in the history", key)
+                + "the history changed during each of " + HISTORY_ATTEMPTS + " attempts", null);
+    }
+
+    List<HistoryEntry> history() throws StoreException {
+        ByteSequence key = keys.history();
+        KeyValue read = EtcdLease.first(requests.call("read the history", key, () -> requests.client().getKVClient().get(key)));
+        return read == null ? List.of() : StoreCodec.decodeHistory(read.getValue().getBytes(), key.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void put(String operation, ByteSequence key, byte[] data) throws StoreException {
+        requests.call(operation, key, () -> requests.client().getKVClient().put(key, bytes(data)));
+    }
+
+    /** A request that is there or not: set, or cleared. */
+    private void flag(String what, ByteSequence key, boolean set) throws StoreException {
+        if (set) put("record " + what, key, new byte[0]);
+        else delete("clear " + what, key);
+    }
+
+    private void delete(String operation, ByteSequence key) throws StoreException {
+        requests.call(operation, key, () -> requests.client().getKVClient().delete(key));
+    }
+}
