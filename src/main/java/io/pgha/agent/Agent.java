@@ -32,16 +32,13 @@ public final class Agent {
 
     public void run() throws IOException, StoreException {
         var zk = config.dcs().zookeeper();
-        EmbeddedZookeeper peer = null;
-        if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
-            peer = new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name());
-            peer.start();
-        }
+        // this node's peer, if it hosts one, runs in its own process (pgha store): the agent is only its client
         ZookeeperStore store = new ZookeeperStore(zk.connectString(), config.cluster(), config.ha().ttl());
         log.info("node {} of cluster {}: connecting to ZooKeeper at {}", config.name(), config.cluster(), zk.connectString());
         store.start(Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
-        if (peer != null) pg.oweRoom(peer.roomOwed());
+        if (zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name()))
+            pg.oweRoom(EmbeddedZookeeper.roomOwed(zk.dataDir()));
         var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
         pg.dataDirectory().prepare(false);

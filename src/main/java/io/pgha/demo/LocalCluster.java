@@ -18,8 +18,8 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
- * N agents on this machine, each a separate OS process with its own PostgreSQL and embedded ZooKeeper
- * peer, on loopback. Used by {@code pgha demo}, the integration tests and the benchmarks. Stops exactly
+ * N nodes on this machine, on loopback: each an agent process with its own PostgreSQL, and on the first three
+ * a store process ({@code pgha store}) holding that node's ZooKeeper peer. Used by {@code pgha demo}, the integration tests and the benchmarks. Stops exactly
  * what it started, by PID. This class knows the cluster's layout (names, ports, paths, URLs); writing the
  * configs, running the processes and asking the store are in {@link ClusterConfigWriter},
  * {@link AgentSupervisor} and {@link ClusterQueries}.
@@ -77,6 +77,11 @@ public final class LocalCluster implements AutoCloseable {
     /** ZooKeeper needs an odd quorum: three peers, or one when the cluster has fewer than three nodes. */
     int zkPeers() {
         return nodes >= 3 ? 3 : 1;
+    }
+
+    /** Whether node i runs a store process (a ZooKeeper peer). */
+    public boolean hostsStore(int i) {
+        return i < zkPeers();
     }
 
     int zkClientPort(int i) {
@@ -176,6 +181,10 @@ public final class LocalCluster implements AutoCloseable {
         return nodeDir(i).resolve("agent.log");
     }
 
+    public Path storeLog(int i) {
+        return nodeDir(i).resolve("store.log");
+    }
+
     public Path superuserPasswordFile() {
         return dir.resolve("secrets/superuser.password");
     }
@@ -228,6 +237,7 @@ public final class LocalCluster implements AutoCloseable {
         for (int i = 0; i < nodes; i++) start(i);
     }
 
+    /** Starts node i: its store process (when it hosts one and it is not running), then its agent. */
     public void start(int i) throws IOException {
         supervisor.start(i, launchPrefix.apply(i));
     }
@@ -236,16 +246,22 @@ public final class LocalCluster implements AutoCloseable {
         return supervisor.agent(i);
     }
 
+    /** Node i's store process, when it runs (frozen counts as running). */
+    public Optional<Process> store(int i) {
+        return supervisor.store(i);
+    }
+
     /** The postmaster PID of node i, from its data directory, when it runs. */
     public Optional<ProcessHandle> postmaster(int i) {
         return supervisor.postmaster(i);
     }
 
-    /** kill -9 of node i's agent (its ZooKeeper peer dies with it) and of its PostgreSQL, at the same instant. */
+    /** A node crash: kill -9 of node i's agent, its store process and its PostgreSQL, at the same instant. */
     public void killNode(int i) throws InterruptedException {
         supervisor.killNode(i);
     }
 
+    /** kill -9 of node i's agent alone: its PostgreSQL and its store process live on. */
     public void killAgent(int i) throws InterruptedException {
         supervisor.killAgent(i);
     }
@@ -262,6 +278,24 @@ public final class LocalCluster implements AutoCloseable {
 
     public void thawAgent(int i) throws IOException, InterruptedException {
         supervisor.thawAgent(i);
+    }
+
+    /** SIGSTOP of node i's store process alone: its ZooKeeper peer stops answering, the agent lives on. */
+    public void freezeStore(int i) throws IOException, InterruptedException {
+        supervisor.freezeStore(i);
+    }
+
+    public void thawStore(int i) throws IOException, InterruptedException {
+        supervisor.thawStore(i);
+    }
+
+    /** kill -9 of node i's store process alone; it is not restarted until {@link #startStore}. */
+    public void killStore(int i) throws InterruptedException {
+        supervisor.killStore(i);
+    }
+
+    public void startStore(int i) throws IOException {
+        supervisor.startStore(i, launchPrefix.apply(i));
     }
 
     /** kill -SIG pid, without a shell; fails with kill's own message. */
@@ -297,7 +331,7 @@ public final class LocalCluster implements AutoCloseable {
         return queries.healthy(include);
     }
 
-    /** Stops every agent (SIGTERM, then SIGKILL), then any PostgreSQL of ours still running. */
+    /** Stops every agent (SIGTERM, then SIGKILL), then every store process, then any PostgreSQL of ours still running. */
     @Override
     public void close() {
         queries.close();
