@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the demo's multi-host connection string.
  *
  *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
- *                           [--store zookeeper|etcd] [--port-base 13432]
+ *                           [--store zookeeper|etcd] [--port-base N]
  *
- * --kill node:     kill -9 of the primary's agent (and its ZooKeeper peer) and its postmaster;
+ * --kill node:     kill -9 of the primary's agent, its store process and its postmaster (a node crash);
  *                  the node is restarted and rejoins before the next trial.
  * --kill postgres: kill -9 of the primary's postmaster alone; the agent restarts it.
  * --kill switchover: a planned switchover (what `pgha switchover` does), nothing killed.
@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * --via dns:       a real BIND 9 holds primary.db.pgha.test (TTL 1 s), which the leader keeps as a CNAME to its
  *                  node's name with TSIG-signed updates; the writer looks it up at every (re)connect, keeping an
  *                  answer for its TTL as a stub resolver would, and connects to the node it names.
- * --idle-rss:      after start, wait 60 s idle and print each agent's resident memory.
+ * --idle-rss:      after start, wait 60 s idle and print each node's resident memory: agent, store process, watchdog.
  * --store etcd:    the agents use a three-member etcd (Debian's /usr/bin/etcd, client ports 41300, 41302, 41304)
  *                  instead of the embedded ZooKeeper (the default).
+ * --port-base N:   the cluster's port base (default 13432; it uses N..N+699); --port is the same.
  */
 public class FailoverBench {
     record Ack(int id, long atNanos) {}
@@ -54,7 +55,7 @@ public class FailoverBench {
                 case "--idle-rss" -> rss = true;
                 case "--via" -> via = args[++i];
                 case "--store" -> etcdStore = args[++i].equals("etcd");
-                case "--port-base" -> portBase = Integer.parseInt(args[++i]);
+                case "--port-base", "--port" -> portBase = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -101,10 +102,15 @@ public class FailoverBench {
         if (rss) {
             Thread.sleep(60_000);
             for (int i = 0; i < 3; i++) {
-                long pid = cluster.agent(i).orElseThrow().pid();
-                String kb = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " ");
-                System.out.println("agent " + cluster.name(i) + " (pid " + pid + ") after 60 s idle: " + kb);
+                ProcessHandle agent = cluster.agent(i).orElseThrow().toHandle();
+                long agentKb = rssKb(agent.pid());
+                // the watchdog: the agent's bash child (PostgreSQL is started through pg_ctl and is not its child)
+                long watchdogKb = agent.children().filter(c -> c.info().command().orElse("").endsWith("bash"))
+                        .mapToLong(c -> rssKb(c.pid())).sum();
+                long storeKb = cluster.store(i).map(p -> rssKb(p.pid())).orElse(0L);
+                System.out.printf("%s after 60 s idle: agent %.1f MiB, store process %.1f MiB, watchdog %.1f MiB: %.1f MiB%n",
+                        cluster.name(i), agentKb / 1024.0, storeKb / 1024.0, watchdogKb / 1024.0,
+                        (agentKb + storeKb + watchdogKb) / 1024.0);
             }
             return;
         }
@@ -260,6 +266,15 @@ public class FailoverBench {
     }
 
     /** HAProxy with the config pgha prints for this cluster, on loopback only. */
+    static long rssKb(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     static Process startHaproxy(LocalCluster cluster, Path dir, int port) throws Exception {
         List<io.pgha.routing.HaproxyConfig.Node> nodes = new ArrayList<>();
         var members = cluster.snapshot().members();

@@ -18,6 +18,7 @@ import io.pgha.cli.RestartCommand;
 import io.pgha.cli.RestoreCommand;
 import io.pgha.cli.ResumeCommand;
 import io.pgha.cli.ShowConfigCommand;
+import io.pgha.cli.StoreCommand;
 import io.pgha.cli.SwitchoverCommand;
 import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
@@ -28,19 +29,20 @@ import picocli.CommandLine;
 // INHERIT: every subcommand answers -h/--help and -V/--version too
 @Command(name = "pgha", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "pgha 0.1.0",
         description = "High availability for self-managed PostgreSQL.",
-        subcommands = {AgentCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
+        subcommands = {AgentCommand.class, StoreCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
                 ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class,
                 BackupCommand.class, RestoreCommand.class, DumpCommand.class, LoadCommand.class, MigrateCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        if (args.length == 0 || !args[0].equals("agent")) {
+        boolean service = args.length > 0 && (args[0].equals("agent") || args[0].equals("store"));
+        if (!service) {
             // commands print their own results on stdout; the library's chatter stays out of it
             System.setProperty("pgha.log.target", "System.err");
             System.setProperty("pgha.log.level", "WARN");
         }
         int code = commandLine().execute(args);
-        if (code != 0 || args.length == 0 || !args[0].equals("agent")) System.exit(code);
+        if (code != 0 || !service) System.exit(code);
     }
 
     /** The whole command line, with the error reporting the commands rely on (exit 2: fix the command line). */

@@ -33,15 +33,12 @@ public final class Agent {
 
     public void run() throws IOException, StoreException {
         var zk = config.dcs().zookeeper();
-        EmbeddedZookeeper peer = null;
-        if (zk != null && zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
-            peer = new EmbeddedZookeeper(zk.dataDir(), zk.peers(), config.name());
-            peer.start();
-        }
+        // this node's peer, if it hosts one, runs in its own process (pgha store): the agent is only its client
         log.info("node {} of cluster {}: connecting to {}", config.name(), config.cluster(), Stores.describe(config.dcs()));
         Store store = Stores.openForAgent(config.dcs(), config.cluster(), config.ha().ttl(), Duration.ofMinutes(5));
         LocalPostgres pg = new LocalPostgres(config);
-        if (peer != null) pg.oweRoom(peer.roomOwed());
+        if (zk != null && zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name()))
+            pg.oweRoom(EmbeddedZookeeper.roomOwed(zk.dataDir()));
         var identity = new Identity(config.cluster(), config.name(), config.host(), config.postgres().port(),
                 config.api().url(), config.tags().nofailover(), config.tags().priority());
         pg.dataDirectory().prepare(false);

@@ -2,8 +2,6 @@ package io.pgha.agent;
 
 import io.pgha.config.ConfigException;
 import io.pgha.config.NodeConfig;
-import io.pgha.dcs.EmbeddedZookeeper;
-import io.pgha.dcs.StoreDiskReserve;
 import io.pgha.postgres.BackRestFiles;
 import io.pgha.postgres.DataDirectory;
 import io.pgha.postgres.OsCommand;
@@ -11,13 +9,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,17 +70,8 @@ public final class StartupChecks {
             default -> { }
         }
         if (dir.postmaster().isEmpty()) portFree("postgres.port", pg.listen(), pg.port(), problems);
-        var zk = config.dcs().zookeeper();
-        if (zk != null && zk.embedded() && EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) {
-            for (var peer : zk.peers()) {
-                if (!peer.name().equals(config.name())) continue;
-                portFree("dcs.zookeeper.peers[" + peer.name() + "].client_port", peer.host(), peer.clientPort(), problems);
-                portFree("dcs.zookeeper.peers[" + peer.name() + "].quorum_port", peer.host(), peer.quorumPort(), problems);
-                portFree("dcs.zookeeper.peers[" + peer.name() + "].election_port", peer.host(), peer.electionPort(), problems);
-            }
-        }
+        // the ports of this node's store peer are busy by design: pgha store holds them (StoreProcess checks them)
         if (!problems.isEmpty()) throw new ConfigException(problems);
-        sharedFilesystem(config).ifPresent(log::warn);
     }
 
     private static void backup(NodeConfig.Backup b, List<String> problems) {
@@ -95,29 +82,6 @@ public final class StartupChecks {
         if ("posix".equals(b.repoType()) && !Files.isDirectory(b.repoPath()))
             log.warn("backup.repository.path {} does not exist (yet): WAL archiving and backups fail until it does;"
                     + " mount or create it, writable by the PostgreSQL OS user", b.repoPath());
-    }
-
-    /** The store's few megabytes must not depend on the database's free space. */
-    static Optional<String> sharedFilesystem(NodeConfig config) {
-        var zk = config.dcs().zookeeper();
-        if (zk == null || !zk.embedded() || !EmbeddedZookeeper.hostsPeer(zk.peers(), config.name())) return Optional.empty();
-        try {
-            FileStore store = Files.getFileStore(existing(zk.dataDir()));
-            FileStore data = Files.getFileStore(existing(config.postgres().dataDir()));
-            if (!store.equals(data)) return Optional.empty();
-            return Optional.of("dcs.zookeeper.data_dir " + zk.dataDir() + " is on the same filesystem (" + store.name()
-                    + ") as postgres.data_dir " + config.postgres().dataDir() + ": if PostgreSQL fills it, the store peer"
-                    + " lives on a " + (StoreDiskReserve.RESERVE_BYTES >> 20) + " MB reserve; put dcs.zookeeper.data_dir"
-                    + " on another filesystem");
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Path existing(Path p) {
-        Path at = p.toAbsolutePath();
-        while (at.getParent() != null && !Files.exists(at)) at = at.getParent();
-        return at;
     }
 
     private static void secretFile(String field, Path file, List<String> problems) {

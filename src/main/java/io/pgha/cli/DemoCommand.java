@@ -65,7 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         cluster.writeConfigs();
         cluster.startAll();
-        System.out.println("starting three agents in " + base + " (logs: " + base + "/node*/agent.log)");
+        System.out.println("starting three store processes and three agents in " + base
+                + " (logs: " + base + "/node*/store.log, " + base + "/node*/agent.log)");
         long deadline = t0 + readyTimeout * 1_000_000_000L;
         while (!cluster.healthy()) {
             if (System.nanoTime() > deadline) {
@@ -75,6 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < 3; i++) {
                 if (cluster.agent(i).isEmpty()) {
                     System.err.println(cluster.name(i) + "'s agent exited; see " + cluster.agentLog(i));
+                    System.exit(1);
+                }
+                if (cluster.hostsStore(i) && cluster.store(i).isEmpty()) {
+                    System.err.println(cluster.name(i) + "'s store process exited; see " + cluster.storeLog(i));
                     System.exit(1);
                 }
             }

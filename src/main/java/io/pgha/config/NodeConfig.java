@@ -81,7 +81,7 @@ public record NodeConfig(
     public record Etcd(List<String> endpoints, String username, Path passwordFile, Path caFile, Path certFile,
                        Path keyFile) {}
 
-    /** Either embedded (this agent hosts one peer of {@code peers}) or external ({@code connect}). */
+    /** Either embedded (this node runs one peer of {@code peers} as its own process, pgha store) or external ({@code connect}). */
     public record Zookeeper(boolean embedded, Path dataDir, List<ZkPeer> peers, String connect) {
         public String connectString() {
             if (connect != null && !connect.isBlank()) return connect;

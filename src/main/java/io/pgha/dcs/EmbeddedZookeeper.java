@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ZooKeeper peer inside the agent's JVM; the peers of the first nodes form the quorum. Ticks are
- * short so that a dead peer is noticed and a new ZooKeeper leader elected in about a second.
+ * This node's ZooKeeper peer, run by {@code pgha store} in a process of its own so that it neither dies nor
+ * freezes with the agent; the peers of the first nodes form the quorum. Ticks are short so that a dead peer is
+ * noticed and a new ZooKeeper leader elected in about a second.
  */
 public final class EmbeddedZookeeper {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZookeeper.class);
@@ -45,9 +46,9 @@ public final class EmbeddedZookeeper {
         return peers.stream().anyMatch(p -> p.name().equals(name));
     }
 
-    /** The room PostgreSQL must leave to this peer on the filesystem of its data directory. */
-    public RoomOwed roomOwed() {
-        return RoomOwed.on(dataDir, reserve::owedBytes);
+    /** The room PostgreSQL must leave to the peer whose data directory is {@code dataDir}, on that filesystem. */
+    public static RoomOwed roomOwed(Path dataDir) {
+        return RoomOwed.on(dataDir, new StoreDiskReserve(dataDir)::owedBytes);
     }
 
     public NodeConfig.ZkPeer me() {
@@ -96,6 +97,11 @@ public final class EmbeddedZookeeper {
         log.info("embedded ZooKeeper peer {} listening on {}:{}", myId, me().host(), me().clientPort());
     }
 
+    /** Blocks while the peer runs: the store process's whole life. */
+    public void awaitStop() throws InterruptedException {
+        thread.join();
+    }
+
     private void runPeer(QuorumPeerConfig config) {
         do {
             PeerMain peer = new PeerMain();
@@ -106,8 +112,8 @@ public final class EmbeddedZookeeper {
                 log.error("embedded ZooKeeper peer stopped: {}", e.toString());
             }
         } while (restartRequested.getAndSet(false));
-        // the quorum counts on this peer: an agent without it must not carry on as if whole
-        log.error("the embedded ZooKeeper peer is gone; the agent exits so that it can be restarted");
+        // the quorum counts on this peer: a store process without it must not look alive to its supervisor
+        log.error("the embedded ZooKeeper peer is gone; the store process exits so that it can be restarted");
         System.exit(70);
     }
 

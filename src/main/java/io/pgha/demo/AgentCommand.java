@@ -10,16 +10,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The java command line that starts a {@code pgha agent} process: this JVM's binary, classpath and small-footprint options. */
+/**
+ * The java command line that starts a {@code pgha agent} (or {@code pgha store}) process: this JVM's binary,
+ * classpath and small-footprint options.
+ */
 final class AgentCommand {
-    static final List<String> JVM_OPTIONS = jvmOptions();
+    static final List<String> JVM_OPTIONS = jvmOptions("agent");
+    static final List<String> STORE_JVM_OPTIONS = jvmOptions("store");
 
     private AgentCommand() {
     }
 
-    private static List<String> jvmOptions() {
-        try (var in = AgentCommand.class.getResourceAsStream("/io/pgha/agent/jvm.options")) {
-            if (in == null) throw new IllegalStateException("io/pgha/agent/jvm.options is missing from the classpath");
+    private static List<String> jvmOptions(String role) {
+        String resource = "io/pgha/" + role + "/jvm.options";
+        try (var in = AgentCommand.class.getResourceAsStream("/" + resource)) {
+            if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         } catch (IOException e) {
@@ -46,6 +51,20 @@ final class AgentCommand {
             }
         }
         return forClasspath(String.join(File.pathSeparator, entries));
+    }
+
+    /**
+     * The store's command from an agent's: the same java and classpath with the store's JVM options; a command of
+     * another shape (no {@code -cp}) is used as it is.
+     */
+    static List<String> forStore(List<String> agentCommand) {
+        int cp = agentCommand.indexOf("-cp");
+        if (cp < 1) return agentCommand;
+        List<String> cmd = new ArrayList<>(List.of(agentCommand.get(0)));
+        String opts = System.getenv("PGHA_STORE_JAVA_OPTS");
+        cmd.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : STORE_JVM_OPTIONS);
+        cmd.addAll(agentCommand.subList(cp, agentCommand.size()));
+        return cmd;
     }
 
     private static List<String> forClasspath(String cp) {

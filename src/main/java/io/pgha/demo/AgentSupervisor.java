@@ -3,97 +3,44 @@ package io.pgha.demo;
 import io.pgha.postgres.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a {@link LocalCluster}'s agent processes and stops, kills, freezes and thaws them and their PostgreSQL,
- * always by the PID it started or read from the data directory. Like a service manager (systemd's
- * {@code Restart=on-failure}), it starts an agent again a second after it ended by itself (the watchdog ends an
- * agent frozen for good), unless it ended during its first seconds: a start-up failure is not retried.
+ * Runs a {@link LocalCluster}'s processes: on each store node a {@code pgha store} process (the ZooKeeper peer),
+ * on every node a {@code pgha agent}, and through the agent its PostgreSQL; stops, kills, freezes and thaws them,
+ * always by the PID it started or read from the data directory. Both kinds are restarted when they end by
+ * themselves ({@link NodeProcesses}), as their own service units would be.
  */
 final class AgentSupervisor {
-    static final long RESTART_DELAY_MILLIS = 1000;
-    static final long START_UP_MILLIS = 5000;
-
     private final LocalCluster cluster;
-    private final List<String> javaCommand;
-    private final Process[] agents;
-    private final List<String>[] launchPrefixes;
-    private final boolean[] supervised;
-    private final Map<Integer, Long> frozen = new ConcurrentHashMap<>();
+    private final NodeProcesses agents;
+    private final NodeProcesses stores;
 
-    @SuppressWarnings("unchecked")
     AgentSupervisor(LocalCluster cluster, List<String> javaCommand) {
         this.cluster = cluster;
-        this.javaCommand = List.copyOf(javaCommand);
-        this.agents = new Process[cluster.size()];
-        this.launchPrefixes = new List[cluster.size()];
-        this.supervised = new boolean[cluster.size()];
+        this.agents = new NodeProcesses("agent", "agent", cluster, javaCommand, cluster::agentLog);
+        this.stores = new NodeProcesses("store process", "store", cluster, AgentCommand.forStore(javaCommand), cluster::storeLog);
     }
 
-    /** Starts node i's agent behind {@code launchPrefix} (e.g. {@code ip netns exec ns-i}), its output appended to its log. */
-    synchronized void start(int i, List<String> launchPrefix) throws IOException {
-        if (agents[i] != null && agents[i].isAlive()) throw new IllegalStateException(cluster.name(i) + " is running");
-        List<String> cmd = new ArrayList<>(launchPrefix);
-        cmd.addAll(javaCommand);
-        cmd.addAll(List.of("agent", "-c", cluster.configFile(i).toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        // glibc's per-thread malloc arenas would cost the small agent more than its Java heap
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
-        Process p = pb
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.agentLog(i).toFile()))
-                .start();
-        agents[i] = p;
-        launchPrefixes[i] = List.copyOf(launchPrefix);
-        supervised[i] = true;
-        long startedAt = System.nanoTime();
-        p.onExit().thenRun(() -> Thread.ofVirtual().start(() -> restartIfItEndedByItself(i, p, startedAt)));
+    /** Starts node i: its store process first when it hosts one and it is not running, then its agent. */
+    void start(int i, List<String> launchPrefix) throws IOException {
+        if (cluster.hostsStore(i) && stores.process(i).isEmpty()) startStore(i, launchPrefix);
+        agents.start(i, launchPrefix);
     }
 
-    private void restartIfItEndedByItself(int i, Process p, long startedAt) {
-        long lived = (System.nanoTime() - startedAt) / 1_000_000;
-        try {
-            Thread.sleep(RESTART_DELAY_MILLIS);
-            synchronized (this) {
-                if (!supervised[i] || agents[i] != p) return;
-                if (lived < START_UP_MILLIS) {
-                    note(i, "the agent ended during its start-up (exit " + p.exitValue() + "): not starting it again");
-                    return;
-                }
-                note(i, "the agent ended by itself (exit " + p.exitValue() + "): starting it again");
-                frozen.remove(i);
-                start(i, launchPrefixes[i]);
-            }
-        } catch (IOException e) {
-            note(i, "cannot start the agent again: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    void startStore(int i, List<String> launchPrefix) throws IOException {
+        if (!cluster.hostsStore(i)) throw new IllegalArgumentException(cluster.name(i) + " hosts no store peer");
+        stores.start(i, launchPrefix);
     }
 
-    private void note(int i, String line) {
-        try {
-            Files.writeString(cluster.agentLog(i), "[supervisor] " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException ignored) {
-            // the log is a courtesy; the restart decision does not depend on it
-        }
+    Optional<Process> agent(int i) {
+        return agents.process(i);
     }
 
-    /** This node's agent is being stopped on purpose: it is not started again when it ends. */
-    private synchronized Process unsupervise(int i) {
-        supervised[i] = false;
-        return agents[i];
-    }
-
-    synchronized Optional<Process> agent(int i) {
-        return Optional.ofNullable(agents[i]).filter(Process::isAlive);
+    Optional<Process> store(int i) {
+        return stores.process(i);
     }
 
     Optional<ProcessHandle> postmaster(int i) {
@@ -105,51 +52,49 @@ final class AgentSupervisor {
         }
     }
 
+    /** A node crash: kill -9 of its agent, its store process and its PostgreSQL at the same instant. */
     void killNode(int i) throws InterruptedException {
         Optional<ProcessHandle> pm = postmaster(i);
-        Process agent = unsupervise(i);
+        Process agent = agents.unsupervise(i);
+        Process store = stores.unsupervise(i);
         if (agent != null) agent.destroyForcibly();
+        if (store != null) store.destroyForcibly();
         pm.ifPresent(ProcessHandle::destroyForcibly);
         if (agent != null) agent.waitFor(10, TimeUnit.SECONDS);
+        if (store != null) store.waitFor(10, TimeUnit.SECONDS);
         pm.ifPresent(AgentSupervisor::kill9);
     }
 
     void killAgent(int i) throws InterruptedException {
-        Process p = unsupervise(i);
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        agents.kill(i);
     }
 
     void stopAgent(int i) throws InterruptedException {
-        Process p = unsupervise(i);
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(cluster.name(i) + "'s agent did not stop within 60 s");
-            }
-        }
+        agents.stop(i);
     }
 
-    synchronized void freezeAgent(int i) throws IOException, InterruptedException {
-        Process p = agents[i];
-        if (p == null || !p.isAlive()) throw new IllegalStateException(cluster.name(i) + "'s agent is not running");
-        signal(p.pid(), "STOP");
-        frozen.put(i, p.pid());
+    void freezeAgent(int i) throws IOException, InterruptedException {
+        agents.freeze(i);
     }
 
-    /** SIGCONT to what was frozen, unless it is gone already (the watchdog ends an agent frozen for good). */
     void thawAgent(int i) throws IOException, InterruptedException {
-        Long pid = frozen.remove(i);
-        if (pid != null && ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()) signal(pid, "CONT");
+        agents.thaw(i);
     }
 
-    /** kill -SIG pid, without a shell; fails with kill's own message. */
+    void killStore(int i) throws InterruptedException {
+        stores.kill(i);
+    }
+
+    void freezeStore(int i) throws IOException, InterruptedException {
+        stores.freeze(i);
+    }
+
+    void thawStore(int i) throws IOException, InterruptedException {
+        stores.thaw(i);
+    }
+
     static void signal(long pid, String sig) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
-        String out = new String(k.getInputStream().readAllBytes());
-        if (k.waitFor() != 0) throw new IOException("kill -" + sig + " " + pid + " failed: " + out.strip());
+        NodeProcesses.signal(pid, sig);
     }
 
     void killPostgres(int i) {
@@ -169,31 +114,10 @@ final class AgentSupervisor {
         }
     }
 
-    /** Thaws what it froze, stops every agent (SIGTERM, then SIGKILL), then any PostgreSQL of ours still running. */
+    /** Stops every agent (they stop PostgreSQL and release the lease, which needs the store), then the stores, then any PostgreSQL left. */
     void stopAll() {
-        for (int i = 0; i < agents.length; i++) unsupervise(i);
-        for (long pid : List.copyOf(frozen.values())) {
-            try {
-                signal(pid, "CONT");
-            } catch (IOException e) {
-                // gone already
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        frozen.clear();
-        for (Process p : agents) if (p != null && p.isAlive()) p.destroy();
-        for (Process p : agents) {
-            if (p == null) continue;
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (int i = 0; i < agents.length; i++) killPostgres(i);
+        agents.stopAll();
+        stores.stopAll();
+        for (int i = 0; i < cluster.size(); i++) killPostgres(i);
     }
 }

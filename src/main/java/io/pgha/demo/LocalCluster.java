@@ -6,8 +6,6 @@ import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.StoreException;
 import io.pgha.dcs.Stores;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +18,9 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
- * N agents on this machine, each a separate OS process with its own PostgreSQL and embedded ZooKeeper
- * peer, on loopback. Used by {@code pgha demo}, the integration tests and the benchmarks. Stops exactly
+ * N nodes on this machine, on loopback: each an agent process with its own PostgreSQL, and on the first three a
+ * store process ({@code pgha store}) with that node's ZooKeeper peer. Used by {@code pgha demo}, the integration
+ * tests and the benchmarks. Stops exactly
  * what it started, by PID. This class knows the cluster's layout (names, ports, paths, URLs); writing the
  * configs, running the processes and asking the store are in {@link ClusterConfigWriter},
  * {@link AgentSupervisor} and {@link ClusterQueries}.
@@ -58,12 +57,6 @@ public final class LocalCluster implements AutoCloseable {
         this.queries = new ClusterQueries(this);
     }
 
-    /**
-     * A small footprint: the agent needs little heap, and one JIT tier is plenty for its loop. The same file
-     * gives the launcher its options for {@code pgha agent}, so production runs what the benchmarks measured.
-     */
-    public static final List<String> AGENT_JVM_OPTIONS = AgentCommand.JVM_OPTIONS;
-
     /** The java command that starts an agent with this JVM's classpath and small-footprint settings. */
     public static List<String> defaultJavaCommand() {
         return AgentCommand.fromThisClasspath();
@@ -80,6 +73,11 @@ public final class LocalCluster implements AutoCloseable {
     /** ZooKeeper needs an odd quorum: three peers, or one when the cluster has fewer than three nodes. */
     int zkPeers() {
         return nodes >= 3 ? 3 : 1;
+    }
+
+    /** Whether node i runs a store process (a ZooKeeper peer); none with an external etcd. */
+    public boolean hostsStore(int i) {
+        return etcdEndpoints == null && i < zkPeers();
     }
 
     int zkClientPort(int i) {
@@ -191,6 +189,10 @@ public final class LocalCluster implements AutoCloseable {
         return nodeDir(i).resolve("agent.log");
     }
 
+    public Path storeLog(int i) {
+        return nodeDir(i).resolve("store.log");
+    }
+
     public Path superuserPasswordFile() {
         return dir.resolve("secrets/superuser.password");
     }
@@ -221,18 +223,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Refuses ports that are taken, so a second demo never collides with the first. */
     public List<String> busyPorts() {
-        List<String> busy = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            for (int p : new int[] {pgPort(i), zkClientPort(i), zkQuorumPort(i), zkElectionPort(i), apiPort(i),
-                    proxyPort(i), readOnlyProxyPort(i)}) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(HOST, p));
-                } catch (IOException e) {
-                    busy.add(HOST + ":" + p);
-                }
-            }
-        }
-        return busy;
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < nodes; i++)
+            ports.addAll(List.of(pgPort(i), zkClientPort(i), zkQuorumPort(i), zkElectionPort(i), apiPort(i), proxyPort(i),
+                    readOnlyProxyPort(i)));
+        return Ports.busy(HOST, ports);
     }
 
     public void writeConfigs() throws IOException {
@@ -243,6 +238,7 @@ public final class LocalCluster implements AutoCloseable {
         for (int i = 0; i < nodes; i++) start(i);
     }
 
+    /** Starts node i: its store process (when it hosts one and it is not running), then its agent. */
     public void start(int i) throws IOException {
         supervisor.start(i, launchPrefix.apply(i));
     }
@@ -251,16 +247,22 @@ public final class LocalCluster implements AutoCloseable {
         return supervisor.agent(i);
     }
 
+    /** Node i's store process, when it runs (frozen counts as running). */
+    public Optional<Process> store(int i) {
+        return supervisor.store(i);
+    }
+
     /** The postmaster PID of node i, from its data directory, when it runs. */
     public Optional<ProcessHandle> postmaster(int i) {
         return supervisor.postmaster(i);
     }
 
-    /** kill -9 of node i's agent (its ZooKeeper peer dies with it) and of its PostgreSQL, at the same instant. */
+    /** A node crash: kill -9 of node i's agent, its store process and its PostgreSQL, at the same instant. */
     public void killNode(int i) throws InterruptedException {
         supervisor.killNode(i);
     }
 
+    /** kill -9 of node i's agent alone: its PostgreSQL and its store process live on. */
     public void killAgent(int i) throws InterruptedException {
         supervisor.killAgent(i);
     }
@@ -277,6 +279,24 @@ public final class LocalCluster implements AutoCloseable {
 
     public void thawAgent(int i) throws IOException, InterruptedException {
         supervisor.thawAgent(i);
+    }
+
+    /** SIGSTOP of node i's store process alone: its ZooKeeper peer stops answering, the agent lives on. */
+    public void freezeStore(int i) throws IOException, InterruptedException {
+        supervisor.freezeStore(i);
+    }
+
+    public void thawStore(int i) throws IOException, InterruptedException {
+        supervisor.thawStore(i);
+    }
+
+    /** kill -9 of node i's store process alone; it is not restarted until {@link #startStore}. */
+    public void killStore(int i) throws InterruptedException {
+        supervisor.killStore(i);
+    }
+
+    public void startStore(int i) throws IOException {
+        supervisor.startStore(i, launchPrefix.apply(i));
     }
 
     /** kill -SIG pid, without a shell; fails with kill's own message. */
@@ -312,7 +332,7 @@ public final class LocalCluster implements AutoCloseable {
         return queries.healthy(include);
     }
 
-    /** Stops every agent (SIGTERM, then SIGKILL), then any PostgreSQL of ours still running. */
+    /** Stops every agent (SIGTERM, then SIGKILL), then every store process, then any PostgreSQL of ours still running. */
     @Override
     public void close() {
         queries.close();

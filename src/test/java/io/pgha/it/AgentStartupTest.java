@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code pgha agent -c} run as a real process with bad input: it must refuse at start with a message
- * naming the field and the fix, exit non-zero, and leave the disk as it was.
+ * {@code pgha agent -c} (and {@code pgha store -c}) run as a real process with bad input: it must refuse at start
+ * with a message naming the field and the fix, exit non-zero, and leave the disk as it was.
  */
 class AgentStartupTest {
     static final int PG_PORT = 26432;
@@ -60,15 +60,19 @@ class AgentStartupTest {
     record Run(int exit, String stderr) {}
 
     Run agent(String yaml) throws Exception {
+        return run("agent", yaml);
+    }
+
+    Run run(String subcommand, String yaml) throws Exception {
         Path cfg = dir.resolve("node.yaml");
         Files.writeString(cfg, yaml);
         List<String> cmd = new ArrayList<>(LocalCluster.defaultJavaCommand());
-        cmd.addAll(List.of("agent", "-c", cfg.toString()));
+        cmd.addAll(List.of(subcommand, "-c", cfg.toString()));
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("the agent did not refuse its config; it kept running");
+            throw new AssertionError("pgha " + subcommand + " did not refuse its config; it kept running");
         }
         return new Run(p.exitValue(), err);
     }
@@ -87,6 +91,24 @@ class AgentStartupTest {
                     "choose another port");
         }
         assertThat(Files.exists(dataDir)).isFalse();
+    }
+
+    @Test
+    void theStoresPortInUseIsRefusedByTheStoreNotByTheAgentWhoseStoreHoldsIt() throws Exception {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress("127.0.0.1", 26532));
+            assertRefused(run("store", config("", "")), "dcs.zookeeper.peers[node1].client_port: 127.0.0.1:26532 is already in use");
+            // the agent leaves that port to its store process, and refuses on something else here
+            Run agent = agent(config("  bin_dir: /opt/no-such-postgres/bin\n", ""));
+            assertRefused(agent, "postgres.bin_dir");
+            assertThat(agent.stderr()).doesNotContain("client_port");
+        }
+    }
+
+    @Test
+    void aNodeThatIsNotAmongThePeersRunsNoStore() throws Exception {
+        assertRefused(run("store", config("", "").replace("{name: node1,", "{name: node9,")),
+                "dcs.zookeeper.peers: node node1 is not among the peers", "run only pgha agent");
     }
 
     @Test

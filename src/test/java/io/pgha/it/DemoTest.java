@@ -37,7 +37,9 @@ class DemoTest {
                 String pid = Files.readAllLines(dir.resolve("node" + i + "/data/postmaster.pid")).get(0).trim();
                 ProcessHandle.of(Long.parseLong(pid)).ifPresent(started::add);
             }
-            assertThat(started).hasSizeGreaterThanOrEqualTo(6);
+            assertThat(started).hasSizeGreaterThanOrEqualTo(9);
+            assertThat(started).as("one store process per node, beside its agent")
+                    .filteredOn(h -> h.info().commandLine().orElse("").contains("io.pgha.Main store -c")).hasSize(3);
             demo.destroy();
             assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
             assertThat(Files.readString(output)).contains("stopping the demo").contains("removed " + dir);

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AckedWriter implements AutoCloseable {
     private final ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> ackedAtMillis = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
 
@@ -31,6 +32,7 @@ public final class AckedWriter implements AutoCloseable {
                     }
                     acked.add(id);
                     lastAckMillis = System.currentTimeMillis();
+                    ackedAtMillis.add(lastAckMillis);
                 } catch (Exception e) {
                     try {
                         if (c != null) c.close();
@@ -58,6 +60,18 @@ public final class AckedWriter implements AutoCloseable {
     /** Wall-clock time of the latest acknowledged commit; 0 when none. */
     public long lastAcknowledgedAtMillis() {
         return lastAckMillis;
+    }
+
+    /** The longest time between {@code fromMillis} and {@code toMillis} with no commit acknowledged, its ends included. */
+    public long longestGapMillis(long fromMillis, long toMillis) {
+        long previous = fromMillis;
+        long longest = 0;
+        for (long at : ackedAtMillis) {
+            if (at < fromMillis || at > toMillis) continue;
+            longest = Math.max(longest, at - previous);
+            previous = at;
+        }
+        return Math.max(longest, toMillis - previous);
     }
 
     public int count() {
