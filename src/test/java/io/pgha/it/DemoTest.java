@@ -39,7 +39,7 @@ class DemoTest {
             }
             assertThat(started).hasSizeGreaterThanOrEqualTo(9);
             assertThat(started).as("one store process per node, beside its agent")
-                    .filteredOn(h -> h.info().commandLine().orElse("").contains("io.pgha.Main store -c")).hasSize(3);
+                    .filteredOn(h -> cmdline(h).contains("io.pgha.Main store -c")).hasSize(3);
             demo.destroy();
             assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
             assertThat(Files.readString(output)).contains("stopping the demo").contains("removed " + dir);
@@ -51,6 +51,15 @@ class DemoTest {
             if (demo.isAlive()) demo.destroyForcibly();
             started.forEach(ProcessHandle::destroyForcibly);
             Files.deleteIfExists(output);
+        }
+    }
+
+    /** The whole command line from /proc (ProcessHandle.Info gives none when it is longer than a page). */
+    static String cmdline(ProcessHandle h) {
+        try {
+            return Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline")).replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 }
