@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against a real three-member etcd cluster on loopback. */
 class EtcdStoreContractTest extends StoreContract {
-    private static final int BASE_PORT = 41100;
+    private static final int BASE_PORT = 11100;
     private static LocalEtcd etcd;
 
     @BeforeAll

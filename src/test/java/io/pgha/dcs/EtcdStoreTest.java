@@ -49,7 +49,7 @@ class EtcdStoreTest {
 
     @Test
     void wrongCredentialsAndALeaseTtlEtcdWillNotGrantAreRefusedNamingTheField() throws Exception {
-        try (LocalEtcd server = LocalEtcd.start(41120, 1)) {
+        try (LocalEtcd server = LocalEtcd.start(11120, 1)) {
             List<String> endpoints = server.endpoints();
             assertThat(refusal(etcd(endpoints, null, null, null), Duration.ofSeconds(1)))
                     .hasMessageStartingWith("ha.ttl: etcd granted a lease of 2 s, not the 1 s asked for")
@@ -73,7 +73,7 @@ class EtcdStoreTest {
         Path goodCa = certificates("good");
         Path otherCa = certificates("other");
         Path server = dir.resolve("good");
-        try (LocalEtcd tls = LocalEtcd.start(41130, 1, "--cert-file=" + server.resolve("server.pem"),
+        try (LocalEtcd tls = LocalEtcd.start(11130, 1, "--cert-file=" + server.resolve("server.pem"),
                 "--key-file=" + server.resolve("server.key"))) {
             assertThat(refusal(etcd(tls.endpoints(), null, null, otherCa), TTL))
                     .hasMessageStartingWith("dcs.etcd.ca_file: the TLS handshake with etcd at " + tls.endpoints().getFirst())

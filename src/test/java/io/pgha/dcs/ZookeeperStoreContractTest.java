@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against a real ZooKeeper server in this JVM. */
 class ZookeeperStoreContractTest extends StoreContract {
-    private static final int PORT = 41010;
+    private static final int PORT = 11010;
     private static InJvmZookeeper server;
 
     @BeforeAll

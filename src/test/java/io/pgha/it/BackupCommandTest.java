@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupCommandTest {
-    static final int PORT_BASE = 33432;
+    static final int PORT_BASE = 14432;
     static final Pattern LABEL = Pattern.compile("backup (\\d{8}-\\d{6}F\\S*) \\((\\w+)\\) done");
 
     LocalCluster cluster;

@@ -39,9 +39,9 @@ class EtcdClusterTest {
 
     @BeforeAll
     void start() throws Exception {
-        etcd = LocalEtcd.start(41200, 3);
+        etcd = LocalEtcd.start(11200, 3);
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-etcdit-");
-        cluster = new LocalCluster(dir, "etcdit", 3, 41432, LocalCluster.defaultJavaCommand(), Map.of())
+        cluster = new LocalCluster(dir, "etcdit", 3, 11432, LocalCluster.defaultJavaCommand(), Map.of())
                 .withEtcd(etcd.endpoints());
         assertThat(cluster.busyPorts()).as("ports the test needs").isEmpty();
         cluster.writeConfigs();

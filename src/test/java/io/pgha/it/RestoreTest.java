@@ -32,7 +32,7 @@ import picocli.CommandLine;
  * the rows committed before it, and all three nodes streaming.
  */
 class RestoreTest {
-    static final int PORT_BASE = 35432;
+    static final int PORT_BASE = 15432;
 
     LocalCluster cluster;
     Path repoDir;

@@ -36,7 +36,7 @@ class SharedFateTest {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = TestClusters.startHealthy("sharedfate", 43432, Map.of());
+        cluster = TestClusters.startHealthy("sharedfate", 16432, Map.of());
         props = TestClusters.superuser(cluster);
         TestClusters.createAckedTable(cluster, props);
     }
