@@ -92,14 +92,14 @@ class CliTest {
         Run r = pgha("reinit", "-c", file.toString(), "node2");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("cannot reach the store of cluster prod").contains("ZooKeeper at 127.0.0.1:1")
-                .contains("dcs.zookeeper in " + file);
+                .contains("the dcs section of " + file);
     }
 
     @Test
     void aCommandWithoutAClusterSaysHowToNameOne() {
         Run r = pgha("list");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("say which cluster: -c node.yaml, or --dcs host:port,... --cluster NAME");
+        assertThat(r.err()).contains("say which cluster: -c node.yaml, or --dcs host:port,... (etcd://host:port,...) --cluster NAME");
     }
 
     record Printed(boolean succeeded, String out, String err) {}
