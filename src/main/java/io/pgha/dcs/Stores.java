@@ -23,7 +23,14 @@ public final class Stores {
             return startEtcd(dcs.etcd(), cluster, ttl, Duration.ofMillis(Math.max(1000, ttl.toMillis() / 2)), wait);
         }
         ZookeeperStore store = new ZookeeperStore(dcs.zookeeper().connectString(), cluster, ttl);
-        return startZookeeper(store, wait);
+        startZookeeper(store, wait);
+        try {
+            store.requireGrantedTimeout(ttl);
+        } catch (StoreException e) {
+            store.close();
+            throw e;
+        }
+        return store;
     }
 
     /** A client's store: its requests wait out a store election among the surviving members, for up to {@code patience}. */

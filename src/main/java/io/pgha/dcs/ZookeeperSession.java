@@ -116,6 +116,24 @@ final class ZookeeperSession implements AutoCloseable {
         return new StoreHealth(connected, sessionLost, lastContactNanos);
     }
 
+    /**
+     * Refuses a session the ensemble granted with another timeout than asked for: shorter, it would expire the lease
+     * before the agent fences; longer, a failover waits past ha.ttl.
+     */
+    void requireGrantedTimeout(Duration asked) throws StoreException {
+        int granted;
+        try {
+            granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+        } catch (Exception e) {
+            throw ZookeeperRequests.failure("read the granted session timeout", root, e);
+        }
+        if (granted == asked.toMillis()) return;
+        throw new StoreException("ha.ttl: ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString()
+                + " granted a session of " + granted + " ms, not the " + asked.toMillis() + " ms of ha.ttl (the ensemble's"
+                + " minSessionTimeout/maxSessionTimeout bound it): set ha.ttl within those bounds, or widen them in zoo.cfg"
+                + " (maxSessionTimeout at least " + asked.toMillis() + ")");
+    }
+
     /** The current session's id, or -1 while there is none. */
     long sessionId() {
         try {

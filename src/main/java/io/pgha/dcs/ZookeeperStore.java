@@ -51,6 +51,11 @@ public final class ZookeeperStore implements Store {
         session.watch();
     }
 
+    /** Fails unless the session the ensemble granted lasts exactly {@code ttl}. */
+    void requireGrantedTimeout(Duration ttl) throws StoreException {
+        session.requireGrantedTimeout(ttl);
+    }
+
     @Override
     public void onChange(Runnable listener) {
         session.onChange(listener);

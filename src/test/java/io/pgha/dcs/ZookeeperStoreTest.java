@@ -62,6 +62,22 @@ class ZookeeperStoreTest {
     }
 
     @Test
+    void theAgentsStoreStartsWhenTheEnsembleGrantsHaTtlAndIsRefusedWhenItGrantsLess() throws Exception {
+        var dcs = Stores.fromAddress(server.connectString());
+        try (Store granted = Stores.openForAgent(dcs, "granted", Duration.ofSeconds(4), BOUND)) {
+            assertThat(granted.health().connected()).isTrue();
+        }
+        try (InJvmZookeeper stingy = InJvmZookeeper.start(27203, 2_000)) {
+            assertThatThrownBy(() -> Stores.openForAgent(Stores.fromAddress(stingy.connectString()), "stingy",
+                    Duration.ofSeconds(4), BOUND))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("ha.ttl: ZooKeeper at " + stingy.connectString() + " granted a session of 2000 ms,"
+                            + " not the 4000 ms of ha.ttl")
+                    .hasMessageContaining("maxSessionTimeout at least 4000");
+        }
+    }
+
+    @Test
     void anEmptyClusterReadsAsNullsAndEmptyCollections() throws Exception {
         try (ZookeeperStore store = store("empty")) {
             assertThat(store.snapshot()).isEqualTo(new ClusterSnapshot(null, null, null, null, Map.of(), Set.of(), null,

@@ -26,9 +26,14 @@ public final class InJvmZookeeper implements AutoCloseable {
     }
 
     public static InJvmZookeeper start(int port) throws IOException, InterruptedException {
+        return start(port, 60_000);
+    }
+
+    /** A server that grants sessions of at most {@code maxSessionMillis}, like zoo.cfg's maxSessionTimeout. */
+    public static InJvmZookeeper start(int port, int maxSessionMillis) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("pgha-zk-test-");
         ZooKeeperServer server = new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_MILLIS);
-        server.setMaxSessionTimeout(60_000);
+        server.setMaxSessionTimeout(maxSessionMillis);
         ServerCnxnFactory connections = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port), 100);
         connections.startup(server);
         return new InJvmZookeeper(dataDir, server, connections, port);
