@@ -148,6 +148,11 @@ public final class DataDirectory {
         }
     }
 
+    /** Waits until no lock file of this server names a killed, not yet reaped, process: PostgreSQL would refuse to start. */
+    public void awaitDeadServerReaped() throws PostgresException {
+        LockHolders.awaitZombiesReaped(dataDir, runDir, java.time.Duration.ofSeconds(10));
+    }
+
     /** The status line of postmaster.pid ("starting", "ready", "standby", ...) when it names {@code pid}. */
     public String postmasterStatus(long pid) {
         try {

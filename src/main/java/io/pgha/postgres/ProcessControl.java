@@ -60,6 +60,7 @@ final class ProcessControl {
 
     private void start(Upstream upstream) throws PostgresException {
         if (dir.postmaster().isPresent()) return;
+        dir.awaitDeadServerReaped();
         try {
             dir.prepare(false);
             files.writePassFile();

@@ -30,6 +30,7 @@ final class RewindAndClone {
     /** False when rewinding is impossible and a fresh clone is needed; throws when the source is unreachable. */
     boolean rewind(Upstream upstream) throws PostgresException {
         control.stop(false);
+        dir.awaitDeadServerReaped();
         try {
             dir.prepare(false);
             files.writePassFile();

@@ -4,8 +4,8 @@ import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.HistoryEntry;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.SyncState;
-import io.pgha.dcs.ZookeeperStore;
 import io.pgha.demo.LocalCluster;
+import io.pgha.testing.LocalEtcd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,8 +45,14 @@ public final class FaultRun {
      * @param portBase    LocalCluster's port base (ports inside the namespaces: base..base+602)
      * @param keep        keep the cluster directory (data, logs) afterwards
      * @param kinds       the fault kinds to deal (all of them for the suite)
+     * @param etcd        the store is a three-member etcd, one member in each node's namespace, rather than the
+     *                    embedded ZooKeeper peers
      */
-    record Options(long seed, int faults, Duration faultPhase, int portBase, boolean keep, List<FaultKind> kinds) {}
+    record Options(long seed, int faults, Duration faultPhase, int portBase, boolean keep, List<FaultKind> kinds, boolean etcd) {
+        String storeName() {
+            return etcd ? "etcd" : "ZooKeeper";
+        }
+    }
 
     /** The checker's report, plus what this run itself failed to clean up (should be nothing). */
     record Result(Checker.Report report, List<String> leftBehind, Path evidence) {}
@@ -59,6 +65,7 @@ public final class FaultRun {
     private final List<String> leftBehind = Collections.synchronizedList(new ArrayList<>());
     private NetworkRig rig;
     private LocalCluster cluster;
+    private LocalEtcd etcd;
     private Workload workload;
     private Nemesis nemesis;
 
@@ -80,7 +87,7 @@ public final class FaultRun {
     private Result run() throws Exception {
         NetworkRig.checkPrerequisites();
         long runStart = System.currentTimeMillis();
-        log("fault run: seed=" + options.seed() + " (replay with -Dpgha.fault.seed=" + options.seed() + "), at most "
+        log("fault run on " + options.storeName() + ": seed=" + options.seed() + " (replay with -Dpgha.fault.seed=" + options.seed() + "), at most "
                 + options.faults() + " faults, none started after " + options.faultPhase().toSeconds() + " s");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-fault-");
         Thread hook = new Thread(() -> {
@@ -100,6 +107,14 @@ public final class FaultRun {
             cluster = new LocalCluster(dir, "fault", 3, options.portBase(), LocalCluster.defaultJavaCommand(), Map.of())
                     .withNodeHosts(NetworkRig::address, NetworkRig::launchPrefix)
                     .withClientCidrs(NetworkRig.CIDRS);
+            StoreMembers members = new StoreMembers.Zookeeper(cluster);
+            if (options.etcd()) {
+                int base = options.portBase();
+                etcd = LocalEtcd.start(new LocalEtcd.Layout(NetworkRig::address, i -> StoreMembers.clientPort(base, i),
+                        i -> base + 200 + i, NetworkRig::launchPrefix), 3);
+                cluster.withEtcd(etcd.endpoints());
+                members = new StoreMembers.Etcd(etcd);
+            }
             cluster.writeConfigs();
             cluster.startAll();
             recordPids();
@@ -115,7 +130,7 @@ public final class FaultRun {
             if (awaitMillis(() -> workload.acknowledged() > 100, Duration.ofSeconds(60)) < 0)
                 throw new IllegalStateException("the writers got no acknowledgements within 60 s");
 
-            nemesis = new Nemesis(cluster, rig, random, options.portBase() + 100, options.portBase() + 399, startedPids);
+            nemesis = new Nemesis(cluster, members, rig, random, options.portBase() + 100, options.portBase() + 399, startedPids);
             List<Checker.Fault> faults = new ArrayList<>();
             long deadline = runStart + options.faultPhase().toMillis();
             long finalConvergence = -1;
@@ -255,9 +270,8 @@ public final class FaultRun {
 
     private List<Checker.Promotion> history() {
         List<Checker.Promotion> out = new ArrayList<>();
-        try (ZookeeperStore store = ZookeeperStore.forClient(cluster.zkConnect(), cluster.cluster(), Duration.ofSeconds(20))) {
-            store.start(Duration.ofSeconds(30));
-            for (HistoryEntry h : store.history()) {
+        try {
+            for (HistoryEntry h : cluster.history()) {
                 for (int i = 0; i < cluster.size(); i++) {
                     if (cluster.name(i).equals(h.member())) out.add(new Checker.Promotion(i, (int) h.timeline(), h.atMillis()));
                 }
@@ -283,6 +297,8 @@ public final class FaultRun {
             Files.createDirectories(ev);
             for (int i = 0; i < cluster.size(); i++) {
                 copyIfExists(cluster.agentLog(i), ev.resolve(cluster.name(i) + "-agent.log"));
+                copyIfExists(cluster.storeLog(i), ev.resolve(cluster.name(i) + "-store.log"));
+                if (etcd != null) copyIfExists(etcd.log(i), ev.resolve(cluster.name(i) + "-etcd.log"));
                 // the start-up log and the logging collector's files
                 Path run = cluster.nodeDir(i).resolve("data.run");
                 if (!Files.isDirectory(run)) continue;
@@ -323,6 +339,21 @@ public final class FaultRun {
                 });
             }
         }
+        if (etcd != null) {
+            List<Long> members = new ArrayList<>();
+            for (int i = 0; i < 3; i++) if (etcd.pid(i) >= 0) members.add(etcd.pid(i));
+            try {
+                etcd.close();
+            } catch (IOException e) {
+                leftBehind.add("removing the etcd members' files failed: " + e.getMessage());
+            }
+            for (long pid : members) {
+                ProcessHandle.of(pid).filter(io.pgha.postgres.Processes::isRunning).ifPresent(h -> {
+                    leftBehind.add("etcd member " + pid + " still running after close");
+                    h.destroyForcibly();
+                });
+            }
+        }
         try {
             if (rig != null) rig.close();
             for (String l : NetworkRig.leftovers()) leftBehind.add(l + " still present after the rig was removed");
@@ -340,6 +371,7 @@ public final class FaultRun {
         long seed = System.nanoTime();
         long minutes = 120;
         boolean keep = false;
+        boolean onEtcd = false;
         List<FaultKind> kinds = List.of(FaultKind.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -347,14 +379,19 @@ public final class FaultRun {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--minutes" -> minutes = Long.parseLong(args[++i]);
                 case "--keep" -> keep = true;
+                case "--store" -> onEtcd = switch (args[++i]) {
+                    case "etcd" -> true;
+                    case "zookeeper" -> false;
+                    default -> throw new IllegalArgumentException("--store takes zookeeper or etcd, not " + args[i]);
+                };
                 case "--only" -> kinds = java.util.Arrays.stream(args[++i].split(",")).map(FaultRun::kind).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (usage: --faults N [--seed S] [--minutes M] [--only kind,kind] [--keep])");
+                        + " (usage: --faults N [--seed S] [--minutes M] [--only kind,kind] [--store zookeeper|etcd] [--keep])");
             }
         }
         Result r;
         try {
-            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 22432, keep, kinds), System.out);
+            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 22432, keep, kinds, onEtcd), System.out);
         } catch (NetworkRig.Unavailable e) {
             System.err.println("fault run cannot start: " + e.getMessage());
             System.exit(2);
@@ -363,7 +400,7 @@ public final class FaultRun {
         for (String l : r.leftBehind()) System.err.println("left behind: " + l);
         System.out.println("command: bench/run FaultBench --faults " + faults + " --seed " + seed
                 + (kinds.size() < FaultKind.values().length ? " --only " + String.join(",", kinds.stream().map(k -> k.label).toList()) : "")
-                + (keep ? " --keep" : ""));
+                + (onEtcd ? " --store etcd" : "") + (keep ? " --keep" : ""));
         System.exit(r.report() != null && r.report().ok() && r.leftBehind().isEmpty() ? 0 : 1);
     }
 

@@ -22,6 +22,7 @@ final class Nemesis {
     private static final int RULE_PREF = 1000;
 
     private final LocalCluster cluster;
+    private final StoreMembers store;
     private final NetworkRig rig;
     private final Random random;
     private final int storePortLow;
@@ -30,12 +31,15 @@ final class Nemesis {
     private final Set<Long> startedAgents;
 
     /**
-     * @param storePortLow  the lowest ZooKeeper port (client, quorum or election) of any node
+     * @param store         the store's members, one per node
+     * @param storePortLow  the lowest store port (ZooKeeper client, quorum or election; etcd client or peer) of any node
      * @param storePortHigh the highest
      * @param startedAgents where the PIDs of agents this nemesis restarts are recorded
      */
-    Nemesis(LocalCluster cluster, NetworkRig rig, Random random, int storePortLow, int storePortHigh, Set<Long> startedAgents) {
+    Nemesis(LocalCluster cluster, StoreMembers store, NetworkRig rig, Random random, int storePortLow, int storePortHigh,
+            Set<Long> startedAgents) {
         this.cluster = cluster;
+        this.store = store;
         this.rig = rig;
         this.random = random;
         this.storePortLow = storePortLow;
@@ -101,16 +105,16 @@ final class Nemesis {
                 rig.cut(leader, lost);
                 rig.cutPorts(leader, keep, storePortLow, storePortHigh, RULE_PREF);
                 expectReachable(leader, lost, cluster.pgPort(lost), false, "cut-primary-from-quorum");
-                expectReachable(leader, keep, storePortLow + keep, false, "cut-primary-from-quorum (ZooKeeper)");
+                expectReachable(leader, keep, storePortLow + keep, false, "cut-primary-from-quorum (store)");
                 expectReachable(leader, keep, cluster.pgPort(keep), true, "cut-primary-from-quorum (PostgreSQL still flows)");
                 sleepUntil(start + hold);
                 long heal = System.currentTimeMillis();
                 rig.uncutPorts(leader, RULE_PREF);
                 rig.uncut(leader, lost);
                 expectReachable(leader, lost, cluster.pgPort(lost), true, "cut-primary-from-quorum, healed");
-                expectReachable(leader, keep, storePortLow + keep, true, "cut-primary-from-quorum (ZooKeeper), healed");
+                expectReachable(leader, keep, storePortLow + keep, true, "cut-primary-from-quorum (store), healed");
                 yield new Applied(start, heal, p + " (primary) cut from " + cluster.name(lost) + " and from "
-                        + cluster.name(keep) + "'s ZooKeeper, still streaming to " + cluster.name(keep) + ", for "
+                        + cluster.name(keep) + "'s " + store.what() + ", still streaming to " + cluster.name(keep) + ", for "
                         + Checker.secs(heal - start));
             }
             case SPLIT_REPLICAS -> {
@@ -128,7 +132,73 @@ final class Nemesis {
                 yield new Applied(start, heal, cluster.name(a) + " and " + cluster.name(b)
                         + " (replicas) cut from each other for " + Checker.secs(heal - start));
             }
+            case FREEZE_STANDBY_AGENTS -> freezeStandbyAgents(replicas);
+            case KILL_STANDBY_AGENTS -> killStandbyAgents(replicas);
+            case FREEZE_STORE -> freezeStore(random.nextInt(cluster.size()), leader);
         };
+    }
+
+    /** SIGSTOP of every replica's agent together for about twice the ttl; their watchdogs may kill them meanwhile. */
+    private Applied freezeStandbyAgents(List<Integer> replicas) throws InterruptedException {
+        List<Long> pids = new java.util.ArrayList<>();
+        for (int r : replicas) pids.add(cluster.agent(r).orElseThrow(() -> new NotApplied(
+                "freeze-standby-agents: " + cluster.name(r) + "'s agent is not running")).pid());
+        long hold = between(STOP_AGENT_MS, STOP_AGENT_MS + 2_000);
+        stopped.addAll(pids);
+        long start = System.currentTimeMillis();
+        for (long pid : pids) if (!NetworkRig.signal(pid, "STOP")) throw new NotApplied("freeze-standby-agents: kill -STOP " + pid + " failed");
+        for (long pid : pids) awaitStopped(pid, "freeze-standby-agents: agent");
+        sleepUntil(start + hold);
+        long heal = System.currentTimeMillis();
+        for (long pid : pids) {
+            NetworkRig.signal(pid, "CONT");
+            stopped.remove(pid);
+        }
+        for (long pid : pids) awaitResumed(pid, "freeze-standby-agents: agent");
+        long killed = pids.stream().filter(pid -> ProcessHandle.of(pid).filter(Processes::isRunning).isEmpty()).count();
+        return new Applied(start, heal, "SIGSTOP of " + names(replicas) + "'s agents (pids " + pids + ") for "
+                + Checker.secs(heal - start) + (killed == 0 ? "" : ", " + killed + " killed by its watchdog meanwhile"));
+    }
+
+    /** kill -9 of every replica's agent together, PostgreSQL and store members left running; restarted after 2-5 s. */
+    private Applied killStandbyAgents(List<Integer> replicas) throws IOException, InterruptedException {
+        List<ProcessHandle> agents = new java.util.ArrayList<>();
+        for (int r : replicas) agents.add(cluster.agent(r).map(Process::toHandle).orElseThrow(() -> new NotApplied(
+                "kill-standby-agents: " + cluster.name(r) + "'s agent is not running")));
+        long hold = between(2_000, 5_000);
+        long start = System.currentTimeMillis();
+        for (int r : replicas) cluster.killAgent(r);
+        for (ProcessHandle h : agents) if (Processes.isRunning(h)) throw new NotApplied("kill-standby-agents: agent " + h.pid() + " survived");
+        sleepUntil(start + hold);
+        long heal = System.currentTimeMillis();
+        for (int r : replicas) {
+            cluster.start(r);
+            startedAgents.add(cluster.agent(r).orElseThrow(() -> new NotApplied("kill-standby-agents: " + cluster.name(r)
+                    + "'s agent did not start again")).pid());
+        }
+        return new Applied(start, heal, "kill -9 of " + names(replicas) + "'s agents, restarted after " + Checker.secs(heal - start));
+    }
+
+    /** SIGSTOP of node i's store member alone for 5-8 s: its agent, and any other node's, must carry on or fence, never split. */
+    private Applied freezeStore(int node, int leader) throws InterruptedException {
+        String n = cluster.name(node) + (node == leader ? " (primary)" : " (replica)");
+        long pid = store.pid(node);
+        if (pid < 0) throw new NotApplied("freeze-store: " + n + "'s " + store.what() + " is not running");
+        long hold = between(5_000, 8_000);
+        stopped.add(pid);
+        long start = System.currentTimeMillis();
+        if (!NetworkRig.signal(pid, "STOP")) throw new NotApplied("freeze-store: kill -STOP " + pid + " failed");
+        awaitStopped(pid, "freeze-store: " + n + "'s " + store.what());
+        sleepUntil(start + hold);
+        long heal = System.currentTimeMillis();
+        NetworkRig.signal(pid, "CONT");
+        stopped.remove(pid);
+        awaitResumed(pid, "freeze-store: " + n + "'s " + store.what());
+        return new Applied(start, heal, "SIGSTOP of " + n + "'s " + store.what() + " (pid " + pid + ") for " + Checker.secs(heal - start));
+    }
+
+    private String names(List<Integer> nodes) {
+        return String.join(" and ", nodes.stream().map(cluster::name).toList());
     }
 
     /** kill -9 of node i's agent and PostgreSQL, both verified gone, restarted after 2-5 s and its agent verified up. */
@@ -138,12 +208,17 @@ final class Nemesis {
                 .orElseThrow(() -> new NotApplied("kill of " + n + ": its agent is not running"));
         java.util.Optional<ProcessHandle> pm = cluster.postmaster(target);
         long hold = between(2_000, 5_000);
+        long member = store.pid(target);
         long start = System.currentTimeMillis();
         cluster.killNode(target);
+        store.crashWithNode(target);
         if (Processes.isRunning(agent)) throw new NotApplied("kill of " + n + ": its agent " + agent.pid() + " survived");
         if (pm.filter(Processes::isRunning).isPresent()) throw new NotApplied("kill of " + n + ": its postmaster survived");
+        if (member >= 0 && ProcessHandle.of(member).filter(Processes::isRunning).isPresent())
+            throw new NotApplied("kill of " + n + ": its " + store.what() + " " + member + " survived");
         sleepUntil(start + hold);
         long heal = System.currentTimeMillis();
+        store.restartWithNode(target);
         cluster.start(target);
         long pid = cluster.agent(target).orElseThrow(() -> new NotApplied("kill of " + n + ": its agent did not start again")).pid();
         startedAgents.add(pid);

@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A real etcd cluster of Debian's {@code /usr/bin/etcd} processes on loopback: member i listens for clients on
+ * A real etcd cluster of Debian's {@code /usr/bin/etcd} processes, on loopback unless a {@link Layout} places them: member i listens for clients on
  * {@code basePort + 2i} and for peers on {@code basePort + 2i + 1}; data under /tmp, deleted on close. Each member
  * is started and stopped by its own PID.
  */
@@ -22,22 +24,40 @@ public final class LocalEtcd implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/etcd");
 
     private final Path dir;
-    private final int basePort;
+    private final Layout layout;
     private final int size;
     private final List<String> extraFlags;
     private final Process[] members;
 
-    private LocalEtcd(Path dir, int basePort, int size, List<String> extraFlags) {
+    /**
+     * Where member i lives: its address, its client and peer ports, and the command prefix that launches it there
+     * (empty on this host, {@code ip netns exec NS} inside a network namespace).
+     */
+    public record Layout(IntFunction<String> host, IntUnaryOperator clientPort, IntUnaryOperator peerPort,
+                         IntFunction<List<String>> launchPrefix) {
+        /** Loopback, client port {@code basePort + 2i}, peer port {@code basePort + 2i + 1}. */
+        public static Layout loopback(int basePort) {
+            return new Layout(i -> "127.0.0.1", i -> basePort + 2 * i, i -> basePort + 2 * i + 1, i -> List.of());
+        }
+    }
+
+    private LocalEtcd(Path dir, Layout layout, int size, List<String> extraFlags) {
         this.dir = dir;
-        this.basePort = basePort;
+        this.layout = layout;
         this.size = size;
         this.extraFlags = extraFlags;
         this.members = new Process[size];
     }
 
-    /** Starts {@code size} members and waits until every one reports healthy. */
+    /** Starts {@code size} members on loopback and waits until every one reports healthy. */
     public static LocalEtcd start(int basePort, int size, String... extraFlags) throws IOException {
-        LocalEtcd etcd = new LocalEtcd(Files.createTempDirectory("pgha-etcd-test-"), basePort, size, List.of(extraFlags));
+        return start(Layout.loopback(basePort), size, extraFlags);
+    }
+
+    /** Starts {@code size} members where {@code layout} says and waits until every one reports healthy. */
+    public static LocalEtcd start(Layout layout, int size, String... extraFlags) throws IOException {
+        LocalEtcd etcd = new LocalEtcd(Files.createTempDirectory(Path.of("/tmp"), "pgha-etcd-test-"), layout, size,
+                List.of(extraFlags));
         try {
             for (int i = 0; i < size; i++) etcd.startMember(i);
             for (int i = 0; i < size; i++) etcd.awaitHealthy(i);
@@ -53,7 +73,7 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     public String clientUrl(int member) {
-        return scheme() + "://127.0.0.1:" + (basePort + 2 * member);
+        return scheme() + "://" + layout.host().apply(member) + ":" + layout.clientPort().applyAsInt(member);
     }
 
     public List<String> endpoints() {
@@ -65,26 +85,28 @@ public final class LocalEtcd implements AutoCloseable {
     /** The {@code --dcs} form: etcd://127.0.0.1:p1,127.0.0.1:p2,... */
     public String dcsAddress() {
         StringBuilder sb = new StringBuilder("etcd://");
-        for (int i = 0; i < size; i++) sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(basePort + 2 * i);
+        for (int i = 0; i < size; i++)
+            sb.append(i == 0 ? "" : ",").append(layout.host().apply(i)).append(':').append(layout.clientPort().applyAsInt(i));
         return sb.toString();
     }
 
     private String peerUrl(int member) {
-        return "http://127.0.0.1:" + (basePort + 2 * member + 1);
+        return "http://" + layout.host().apply(member) + ":" + layout.peerPort().applyAsInt(member);
     }
 
     private void startMember(int i) throws IOException {
         StringBuilder initial = new StringBuilder();
         for (int m = 0; m < size; m++) initial.append(m == 0 ? "" : ",").append("m").append(m).append('=').append(peerUrl(m));
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--name", "m" + i,
+        List<String> command = new ArrayList<>(layout.launchPrefix().apply(i));
+        command.addAll(List.of(BINARY.toString(), "--name", "m" + i,
                 "--data-dir", dir.resolve("m" + i).toString(),
                 "--listen-client-urls", clientUrl(i), "--advertise-client-urls", clientUrl(i),
                 "--listen-peer-urls", peerUrl(i), "--initial-advertise-peer-urls", peerUrl(i),
                 "--initial-cluster", initial.toString(), "--initial-cluster-state", "new",
-                "--initial-cluster-token", "pgha-test-" + basePort, "--logger", "zap", "--log-outputs", "stderr"));
+                "--initial-cluster-token", "pgha-test-" + layout.clientPort().applyAsInt(0), "--logger", "zap", "--log-outputs", "stderr"));
         command.addAll(extraFlags);
         members[i] = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("m" + i + ".log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("m" + i + ".log").toFile())).start();
     }
 
     /** Polls (no Awaitility: the benchmarks use this class without the test libraries) for at most 30 s. */
@@ -109,6 +131,32 @@ public final class LocalEtcd implements AutoCloseable {
 
     private boolean logMentions(int i, String text) throws IOException {
         return Files.readString(dir.resolve("m" + i + ".log")).contains(text);
+    }
+
+    /** Member i's log (etcd's own output, appended across restarts). */
+    public Path log(int member) {
+        return dir.resolve("m" + member + ".log");
+    }
+
+    /** The PID of member i, or -1 when it does not run. */
+    public long pid(int member) {
+        Process p = members[member];
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    /** kill -9 of member i, waited for; its data stays for {@link #restart}. */
+    public void kill(int member) throws InterruptedException {
+        Process p = members[member];
+        if (p == null) return;
+        p.destroyForcibly();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+            throw new IllegalStateException("etcd member m" + member + " (pid " + p.pid() + ") survived kill -9");
+    }
+
+    /** Starts member i again on its existing data and waits until it reports healthy. */
+    public void restart(int member) throws IOException {
+        startMember(member);
+        awaitHealthy(member);
     }
 
     /** Freezes (SIGSTOP) or thaws (SIGCONT) one member by its PID. */
