@@ -27,6 +27,11 @@ public final class ConfigValidator {
 
     private ConfigValidator() {}
 
+    /** Whether {@code name} is a valid cluster or node name (letters, digits, '_' and '-', at most 63). */
+    public static boolean validName(String name) {
+        return name != null && name.matches(NAME);
+    }
+
     static NodeConfig validate(RawConfig raw, Path source) throws ConfigException {
         ConfigValidator v = new ConfigValidator();
         NodeConfig config = v.build(raw, source);
