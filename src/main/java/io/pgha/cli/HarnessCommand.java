@@ -6,6 +6,8 @@ import io.pgha.harness.HarnessSetup;
 import io.pgha.harness.NextSteps;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +37,10 @@ public final class HarnessCommand implements Callable<Integer> {
     @Option(names = "--rotate", description = "give the role a new password (default: keep the one in --out)")
     boolean rotate;
 
+    @Option(names = "--own-database", paramLabel = "DB", description = "give the role this database and everything in it"
+            + " (after pgha migrate copied it from Harness's bundled PostgreSQL); repeatable")
+    List<String> ownDatabases = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "where the password, the Secret and the values go (0600 files)")
     Path out;
 
@@ -44,7 +50,8 @@ public final class HarnessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = store.nodeConfig("pgha harness");
-        HarnessSetup.Plan plan = HarnessSetup.plan(config, new HarnessSetup.Request(namespace, secretName, user, endpoint, rotate, out));
+        HarnessSetup.Plan plan = HarnessSetup.plan(config, new HarnessSetup.Request(namespace, secretName, user, endpoint, rotate, out,
+                ownDatabases));
         HarnessSetup.Result result;
         try (Store s = store.connect()) {
             result = HarnessSetup.run(config, s, plan);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,15 +18,16 @@ import java.util.List;
  */
 public final class HarnessSetup {
     /** What the operator asked for; {@code endpoint} null lets the config's DNS record be chosen. */
-    public record Request(String namespace, String secretName, String user, String endpoint, boolean rotate, Path out) {}
+    public record Request(String namespace, String secretName, String user, String endpoint, boolean rotate, Path out,
+                          List<String> ownDatabases) {}
 
     /** What was done: the values written, where, and what the operator should know. */
     public record Result(HarnessValues values, String endpointSource, boolean roleCreated, boolean passwordReused,
-                         Path passwordFile, List<Path> files, boolean timescaleAvailable) {}
+                         Path passwordFile, List<Path> files, boolean timescaleAvailable, List<String> handedOver) {}
 
     /** The request with every name and the endpoint checked: nothing is contacted before this holds. */
     public record Plan(String namespace, String secretName, String role, HostPort endpoint, String endpointSource,
-                       boolean rotate, Path out) {}
+                       boolean rotate, Path out, List<String> ownDatabases) {}
 
     private HarnessSetup() {}
 
@@ -37,7 +39,8 @@ public final class HarnessSetup {
         HostPort endpoint = r.endpoint() != null ? HostPort.parse(r.endpoint(), "--endpoint") : dnsEndpoint(config);
         String source = r.endpoint() != null ? "--endpoint" : "the DNS record (dns: in the config)";
         if (r.out() == null) throw new HarnessException("--out DIR is required: where the password, the Secret and the values go");
-        return new Plan(namespace, secretName, role, endpoint, source, r.rotate(), r.out());
+        return new Plan(namespace, secretName, role, endpoint, source, r.rotate(), r.out(),
+                r.ownDatabases() == null ? List.of() : List.copyOf(r.ownDatabases()));
     }
 
     public static Result run(NodeConfig config, Store store, Plan p) throws HarnessException {
@@ -55,17 +58,24 @@ public final class HarnessSetup {
                         + " a failover is under way; run again once pgha list shows a running leader");
             EndpointCheck.requirePrimary(p.endpoint(), p.endpointSource(), primary.user(), primary.password(), id.systemIdentifier(),
                     primaryAt.toString());
+            for (String db : p.ownDatabases()) DatabaseHandover.requireUserDatabase(su, db);
             OutputFiles.prepareDirectory(p.out());
             Path passwordFile = p.out().resolve(p.role() + ".password");
             boolean reused = Files.exists(passwordFile) && !p.rotate();
             String password = RolePassword.reuseOrCreate(passwordFile, p.rotate());
             boolean created = ApplicationRole.ensure(su, p.role(), password);
             boolean timescale = ApplicationRole.timescaleAvailable(su);
+            List<String> handedOver = new ArrayList<>();
+            for (String db : p.ownDatabases()) {
+                try (Connection inDb = Sessions.open(primaryAt, primary.user(), primary.password(), db, "the primary")) {
+                    handedOver.add(db + " (" + DatabaseHandover.handOver(su, inDb, db, p.role()) + " owners changed)");
+                }
+            }
             // no TLS on the cluster's client connections yet: the services must not ask for it
             HarnessValues values = new HarnessValues(p.namespace(), p.secretName(), p.role(), password, p.endpoint(), "disable");
             List<Path> files = HarnessFiles.write(p.out(), values);
             requireServiceLogin(values);
-            return new Result(values, p.endpointSource(), created, reused, passwordFile, files, timescale);
+            return new Result(values, p.endpointSource(), created, reused, passwordFile, files, timescale, handedOver);
         } catch (SQLException e) {
             throw new HarnessException("cannot read the primary's state: " + Sessions.firstLine(e.getMessage()));
         }

@@ -16,6 +16,7 @@ public final class NextSteps {
         out.add("role " + v.user() + (r.roleCreated() ? " created" : " kept") + " on the primary ("
                 + (r.passwordReused() ? "password unchanged" : "new password") + ", in " + r.passwordFile().toAbsolutePath() + ")");
         out.add("endpoint for Harness: " + v.endpoint() + " (" + r.endpointSource() + "; checked: it reaches the primary)");
+        for (String db : r.handedOver()) out.add("database " + db + ": now owned by " + v.user() + ", with everything in it");
         out.add("wrote " + secret + " and " + values + " (mode 0600)");
         out.add("");
         out.add("next:");

@@ -181,7 +181,7 @@ class HarnessFilesTest {
     void withoutEndpointOrDnsTheRefusalNamesTheChoices() throws Exception {
         NodeConfig config = ConfigLoader.parse(config(""), dir.resolve("node.yaml"));
         assertThatThrownBy(() -> HarnessSetup.plan(config, new HarnessSetup.Request("harness", "postgres-secret", "harness",
-                null, false, dir)))
+                null, false, dir, List.of())))
                 .hasMessageContaining("--endpoint HOST:PORT").hasMessageContaining("dns:")
                 .hasMessageContaining("proxy (port 5000").hasMessageContaining("haproxy-config")
                 .hasMessageContaining("Not a list of nodes");
@@ -198,7 +198,7 @@ class HarnessFilesTest {
                   tsig_secret_file: /tmp/none
                 """), dir.resolve("node.yaml"));
         HarnessSetup.Plan plan = HarnessSetup.plan(config, new HarnessSetup.Request("harness", "postgres-secret", "harness",
-                null, false, dir));
+                null, false, dir, List.of()));
         assertThat(plan.endpoint()).isEqualTo(new HostPort("primary.db.example.com", 5432));
         assertThat(HarnessSetup.recordName("pg.other.org.", "db.example.com.")).isEqualTo("pg.other.org");
     }

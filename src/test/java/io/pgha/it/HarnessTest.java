@@ -206,6 +206,42 @@ class HarnessTest {
 
     @Test
     @Order(4)
+    void aMigratedDatabaseIsHandedToTheRoleWithEverythingInItSoMigrationsCanAlterIt() throws Exception {
+        Properties su = TestClusters.superuser(cluster);
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), su); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE bundled_ng");
+        }
+        // what pgha migrate leaves: the copy owned by the bundled database's superuser, here the cluster's
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl().replace("/postgres?", "/bundled_ng?"), su);
+             Statement st = c.createStatement()) {
+            for (String sql : List.of("CREATE SCHEMA app", "CREATE TYPE app.state AS ENUM ('a', 'b')",
+                    "CREATE TABLE app.pipelines (id serial PRIMARY KEY, name text, state app.state)",
+                    "CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz DEFAULT now())",
+                    "CREATE SEQUENCE ticket_seq", "CREATE VIEW app.pipeline_names AS SELECT name FROM app.pipelines",
+                    "CREATE MATERIALIZED VIEW app.pipeline_count AS SELECT count(*) FROM app.pipelines",
+                    "CREATE FUNCTION app.next_ticket() RETURNS bigint LANGUAGE sql AS 'SELECT nextval(''public.ticket_seq'')'",
+                    "SELECT lo_from_bytea(0, 'x'::bytea)", "INSERT INTO app.pipelines (name, state) VALUES ('p1', 'a')"))
+                st.execute(sql);
+        }
+        Run r = harness("--endpoint", endpoint(), "--own-database", "bundled_ng");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("database bundled_ng (", "owners changed)");
+        try (Connection c = service("bundled_ng").open(); Statement st = c.createStatement()) {
+            for (String sql : List.of("INSERT INTO app.pipelines (name, state) VALUES ('p2', 'b')", "INSERT INTO events DEFAULT VALUES",
+                    "SELECT app.next_ticket()", "REFRESH MATERIALIZED VIEW app.pipeline_count",
+                    "ALTER TABLE app.pipelines ADD COLUMN created_at timestamptz", "ALTER TYPE app.state ADD VALUE 'c'",
+                    "CREATE TABLE app.added_by_a_migration (x int)", "SELECT lo_get(oid) FROM pg_largeobject_metadata"))
+                st.execute(sql);
+            assertThat(one(c, "SELECT count(*) FROM app.pipeline_names")).isEqualTo("2");
+            assertThat(one(c, "SELECT string_agg(c.oid::regclass::text, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                    + " c.relnamespace WHERE n.nspname IN ('app', 'public') AND c.relowner <> 'harness'::regrole")).isNull();
+            assertThat(one(c, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'bundled_ng'")).isEqualTo("harness");
+            assertThat(one(c, "SELECT count(*) FROM pg_largeobject_metadata WHERE lomowner <> 'harness'::regrole")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    @Order(5)
     void badInputIsRefusedWithTheReasonAndChangesNothing() throws Exception {
         Path fresh = out.resolveSibling("refused-out");
         int standby = (cluster.leader().orElseThrow() + 1) % cluster.size();
@@ -218,7 +254,9 @@ class HarnessTest {
                 new Case(List.of("--endpoint", "127.0.0.1:" + cluster.pgPort(standby)), "reaches a standby"),
                 new Case(List.of("--endpoint", "127.0.0.1:" + NOTHING_LISTENS), "cannot connect"),
                 new Case(List.of("--endpoint", "127.0.0.1:5000,127.0.0.2:5000"), "one HOST:PORT"),
-                new Case(List.of(), "no stable endpoint to give Harness"));
+                new Case(List.of(), "no stable endpoint to give Harness"),
+                new Case(List.of("--endpoint", endpoint(), "--own-database", "no_such_db"), "no such database on the cluster"),
+                new Case(List.of("--endpoint", endpoint(), "--own-database", "template1"), "that is a system database"));
         for (Case c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("harness", "-c", cluster.configFile(0).toString(),
                     "--out", fresh.toString()));
@@ -234,7 +272,7 @@ class HarnessTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withNoPrimaryItRefusesAndSaysToWait() throws Exception {
         for (int i = 0; i < cluster.size(); i++) cluster.stopAgent(i);
         await().atMost(BOUND).until(() -> cluster.snapshot().leader() == null);
