@@ -65,7 +65,7 @@ public final class DatabaseHandover {
         try {
             List<String> alters = new ArrayList<>();
             for (String q : QUERIES) {
-                try (PreparedStatement ps = inDb.prepareStatement(q.replace("$1", "?"))) {
+                try (PreparedStatement ps = inDb.prepareStatement(q.replace("$1", "?::text"))) {
                     for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) ps.setString(i, role);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) alters.add(rs.getString(1));
@@ -77,7 +77,8 @@ public final class DatabaseHandover {
                 for (String a : alters) st.execute(a);
             }
             inDb.commit();
-            try (PreparedStatement ps = maintenance.prepareStatement("SELECT format('ALTER DATABASE %I OWNER TO %I', ?, ?)")) {
+            String alterDatabase = "SELECT format('ALTER DATABASE %I OWNER TO %I', ?::text, ?::text)";
+            try (PreparedStatement ps = maintenance.prepareStatement(alterDatabase)) {
                 ps.setString(1, db);
                 ps.setString(2, role);
                 try (ResultSet rs = ps.executeQuery(); Statement st = maintenance.createStatement()) {
