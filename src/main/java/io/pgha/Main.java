@@ -6,6 +6,7 @@ import io.pgha.cli.DemoCommand;
 import io.pgha.cli.DumpCommand;
 import io.pgha.cli.EditConfigCommand;
 import io.pgha.cli.FailoverCommand;
+import io.pgha.cli.HarnessCommand;
 import io.pgha.cli.HaproxyConfigCommand;
 import io.pgha.cli.HistoryCommand;
 import io.pgha.cli.InitCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine;
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,
                 ReinitCommand.class, RestartCommand.class, ShowConfigCommand.class, EditConfigCommand.class, DemoCommand.class,
                 BackupCommand.class, RestoreCommand.class, DumpCommand.class, LoadCommand.class, MigrateCommand.class,
-                InitCommand.class})
+                InitCommand.class, HarnessCommand.class})
 public final class Main {
     public static void main(String[] args) {
         boolean service = args.length > 0 && (args[0].equals("agent") || args[0].equals("store"));
