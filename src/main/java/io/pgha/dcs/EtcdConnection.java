@@ -7,12 +7,10 @@ import io.pgha.config.NodeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Builds the etcd client from {@code dcs.etcd}: endpoints, credentials, TLS, and a request deadline. */
+/** Builds the jetcd client from {@code dcs.etcd}: endpoints, credentials, TLS, and a request deadline. */
 final class EtcdConnection {
     private EtcdConnection() {}
 
@@ -23,7 +21,7 @@ final class EtcdConnection {
                 .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(connectTimeout);
         if (etcd.username() != null) {
             builder.user(ByteSequence.from(etcd.username(), StandardCharsets.UTF_8))
-                    .password(ByteSequence.from(password(etcd.passwordFile()), StandardCharsets.UTF_8));
+                    .password(ByteSequence.from(EtcdClients.password(etcd.passwordFile()), StandardCharsets.UTF_8));
         }
         if (endpoints.getFirst().getScheme().equals("https")) {
             try {
@@ -37,14 +35,5 @@ final class EtcdConnection {
             }
         }
         return builder.build();
-    }
-
-    private static String password(Path file) throws StoreException {
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new StoreException("dcs.etcd.password_file: cannot read " + file + " (" + e.getMessage()
-                    + "): create it with the etcd user's password on one line, mode 0600", e);
-        }
     }
 }

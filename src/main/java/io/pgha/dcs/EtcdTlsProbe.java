@@ -43,7 +43,7 @@ final class EtcdTlsProbe {
         }
     }
 
-    private static KeyStore caStore(NodeConfig.Etcd etcd) throws IOException, GeneralSecurityException {
+    static KeyStore caStore(NodeConfig.Etcd etcd) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(etcd.caFile())) {

@@ -2,26 +2,45 @@ package io.pgha.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.pgha.config.NodeConfig;
 import io.pgha.testing.LocalEtcd;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix. */
+/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix, with each etcd client. */
+@ParameterizedClass(name = "etcd client {0}")
+@EnumSource(EtcdClients.Kind.class)
 class EtcdStoreTest {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
+
+    @BeforeParameterizedClassInvocation
+    static void useClient(EtcdClients.Kind client) {
+        System.setProperty(EtcdClients.PROPERTY, client.name().toLowerCase(Locale.ROOT));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void forgetClient() {
+        System.clearProperty(EtcdClients.PROPERTY);
+    }
 
     /** The refusal of a start; a store that opened after all is closed, so that a failed test leaks nothing. */
     private static Throwable refusal(NodeConfig.Dcs dcs, Duration ttl) {
@@ -39,9 +58,9 @@ class EtcdStoreTest {
     @Test
     void anUnreachableEtcdIsRefusedNamingTheEndpoints() {
         long start = System.nanoTime();
-        assertThat(refusal(etcd(List.of("http://127.0.0.1:41199"), null, null, null), TTL))
+        assertThat(refusal(etcd(List.of("http://127.0.0.1:19199"), null, null, null), TTL))
                 .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageStartingWith("dcs.etcd.endpoints: no etcd member answered at http://127.0.0.1:41199")
+                .hasMessageStartingWith("dcs.etcd.endpoints: no etcd member answered at http://127.0.0.1:19199")
                 .hasMessageContaining("check that etcd runs there")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT.plusSeconds(5));
@@ -49,7 +68,7 @@ class EtcdStoreTest {
 
     @Test
     void wrongCredentialsAndALeaseTtlEtcdWillNotGrantAreRefusedNamingTheField() throws Exception {
-        try (LocalEtcd server = LocalEtcd.start(11120, 1)) {
+        try (LocalEtcd server = LocalEtcd.start(19120, 1)) {
             List<String> endpoints = server.endpoints();
             assertThat(refusal(etcd(endpoints, null, null, null), Duration.ofSeconds(1)))
                     .hasMessageStartingWith("ha.ttl: etcd granted a lease of 2 s, not the 1 s asked for")
@@ -73,7 +92,7 @@ class EtcdStoreTest {
         Path goodCa = certificates("good");
         Path otherCa = certificates("other");
         Path server = dir.resolve("good");
-        try (LocalEtcd tls = LocalEtcd.start(11130, 1, "--cert-file=" + server.resolve("server.pem"),
+        try (LocalEtcd tls = LocalEtcd.start(19130, 1, "--cert-file=" + server.resolve("server.pem"),
                 "--key-file=" + server.resolve("server.key"))) {
             assertThat(refusal(etcd(tls.endpoints(), null, null, otherCa), TTL))
                     .hasMessageStartingWith("dcs.etcd.ca_file: the TLS handshake with etcd at " + tls.endpoints().getFirst())
@@ -85,18 +104,18 @@ class EtcdStoreTest {
         }
     }
 
+    /** Through the gateway (etcd 3.4 serves it on the client port): a root user with a password, then authentication on. */
     private static void enableAuth(List<String> endpoints, String password) throws Exception {
-        try (Client admin = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            var auth = admin.getAuthClient();
-            auth.userAdd(bytes("root"), bytes(password)).get();
-            auth.roleAdd(bytes("root")).handle((r, e) -> null).get();
-            auth.userGrantRole(bytes("root"), bytes("root")).get();
-            auth.authEnable().get();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] call : List.of(new String[] {"user/add", "{\"name\":\"root\",\"password\":\"" + password + "\"}"},
+                new String[] {"role/add", "{\"name\":\"root\"}"},
+                new String[] {"user/grant", "{\"user\":\"root\",\"role\":\"root\"}"},
+                new String[] {"enable", "{}"})) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoints.getFirst() + "/v3/auth/" + call[0]))
+                    .POST(HttpRequest.BodyPublishers.ofString(call[1])).build();
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode() == 200 || answer.body().contains("already exists")).as(call[0] + ": " + answer.body()).isTrue();
         }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
     private Path secret(String name, String value) throws IOException {
