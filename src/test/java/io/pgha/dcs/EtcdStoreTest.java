@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +32,9 @@ class EtcdStoreTest {
 
     @TempDir
     Path dir;
+
+    @Parameter
+    EtcdClients.Kind client;
 
     @BeforeParameterizedClassInvocation
     static void useClient(EtcdClients.Kind client) {
