@@ -69,9 +69,9 @@ public class FailoverBench {
         if (!List.of("node", "postgres", "switchover", "hang").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover|hang");
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
-        List<String> java = new ArrayList<>(LocalCluster.defaultJavaCommand());
-        if (etcdClient != null) java.add(1, "-Dpgha.etcd.client=" + etcdClient);
-        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, java, Map.of());
+        List<String> agentCommand = new ArrayList<>(LocalCluster.defaultJavaCommand());
+        if (etcdClient != null) agentCommand.add(1, "-Dpgha.etcd.client=" + etcdClient);
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, agentCommand, Map.of());
         io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(etcdPort, 3) : null;
         if (etcd != null) cluster.withEtcd(etcd.endpoints());
         io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;
