@@ -108,6 +108,25 @@ class EtcdStoreTest {
         }
     }
 
+    @Test
+    void aClientCertificateFromPemFilesIsPresentedWhenEtcdRequiresOne() throws Exception {
+        Path ca = certificates("mtls");
+        Path d = dir.resolve("mtls");
+        run(d, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=pgha");
+        run(d, "openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.pem", "-days", "2");
+        try (LocalEtcd tls = LocalEtcd.start(19140, 1, "--cert-file=" + d.resolve("server.pem"), "--key-file=" + d.resolve("server.key"),
+                "--client-cert-auth", "--trusted-ca-file=" + ca)) {
+            assertThat(refusal(etcd(tls.endpoints(), null, null, ca), TTL)).as("no client certificate")
+                    .hasMessageStartingWith("dcs.etcd.");
+            NodeConfig.Dcs withCertificate = new NodeConfig.Dcs(null, new NodeConfig.Etcd(tls.endpoints(), null, null, ca,
+                    d.resolve("client.pem"), d.resolve("client.key")));
+            try (Store store = Stores.openForAgent(withCertificate, "c", TTL, WAIT)) {
+                assertThat(store.claimInitialize("a")).isTrue();
+            }
+        }
+    }
+
     /** Through the gateway (etcd 3.4 serves it on the client port): a root user with a password, then authentication on. */
     private static void enableAuth(List<String> endpoints, String password) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
