@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the demo's multi-host connection string.
  *
  *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
- *                           [--store zookeeper|etcd] [--etcd-client jetcd|http] [--etcd-port N] [--port-base N]
+ *                           [--store zookeeper|etcd] [--etcd-port N] [--port-base N]
  *
  * --kill node:     kill -9 of the primary's agent, its store process and its postmaster (a node crash);
  *                  the node is restarted and rejoins before the next trial.
@@ -36,8 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * --idle-rss:      after start, wait 60 s idle and print each node's resident memory: agent, store process, watchdog.
  * --store etcd:    the agents use a three-member etcd (Debian's /usr/bin/etcd, client ports 41300, 41302, 41304)
  *                  instead of the embedded ZooKeeper (the default).
- * --etcd-client:   which etcd client the agents use (-Dpgha.etcd.client): jetcd (gRPC) or http (etcd's JSON gateway
- *                  through the JDK's HTTP client); default: the agents' own default.
  * --etcd-port N:   the etcd members' first client port (default 41300; member i uses N+2i and N+2i+1).
  * --port-base N:   the cluster's port base (default 13432; it uses N..N+699); --port is the same.
  */
@@ -52,7 +50,6 @@ public class FailoverBench {
         boolean etcdStore = false;
         int portBase = 13432;
         int etcdPort = 41300;
-        String etcdClient = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -62,16 +59,13 @@ public class FailoverBench {
                 case "--store" -> etcdStore = args[++i].equals("etcd");
                 case "--port-base", "--port" -> portBase = Integer.parseInt(args[++i]);
                 case "--etcd-port" -> etcdPort = Integer.parseInt(args[++i]);
-                case "--etcd-client" -> etcdClient = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (!List.of("node", "postgres", "switchover", "hang").contains(kill)) throw new IllegalArgumentException("--kill node|postgres|switchover|hang");
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
-        List<String> agentCommand = new ArrayList<>(LocalCluster.defaultJavaCommand());
-        if (etcdClient != null) agentCommand.add(1, "-Dpgha.etcd.client=" + etcdClient);
-        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, agentCommand, Map.of());
+        LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, LocalCluster.defaultJavaCommand(), Map.of());
         io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(etcdPort, 3) : null;
         if (etcd != null) cluster.withEtcd(etcd.endpoints());
         io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;

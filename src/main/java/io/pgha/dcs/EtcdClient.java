@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The etcd v3 operations the store uses, and nothing else: so the store does not depend on how they travel
- * (jetcd over gRPC, or etcd's HTTP/JSON gateway). Keys are UTF-8 text; a failure completes the future with an
+ * The etcd v3 operations the store uses, and nothing else, so the store does not depend on how they travel
+ * ({@link EtcdHttpClient}: etcd's HTTP/JSON gateway). Keys are UTF-8 text; a failure completes the future with an
  * {@link EtcdClientException}.
  */
 interface EtcdClient extends AutoCloseable {

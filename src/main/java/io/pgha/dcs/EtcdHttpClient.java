@@ -12,6 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * {@link EtcdClient} over etcd's HTTP/JSON gateway ({@code /v3/...} on the client port), with the JDK's HTTP client:
- * what Patroni does. Requests go to one endpoint at a time; a refused connection moves to the next at once, an
- * unanswered request moves the next request there. With a user, a token from {@code /v3/auth/authenticate} goes in
- * every request's Authorization header.
+ * {@link EtcdClient} over etcd's HTTP/JSON gateway ({@code /v3/...} on the client port), with the JDK's HTTP client,
+ * as Patroni does (chosen over jetcd on measurement: failover within noise of it, 10 MiB less per agent, 30 fewer jars).
+ * Requests go to one endpoint at a time; a refused connection moves to the next at once, an unanswered request moves
+ * the next request there. With a user, a token from {@code /v3/auth/authenticate} goes in every request's
+ * Authorization header.
  */
 final class EtcdHttpClient implements EtcdClient {
     private final HttpClient http;
@@ -38,7 +41,7 @@ final class EtcdHttpClient implements EtcdClient {
         this.endpoints = etcd.endpoints().stream().map(URI::create).toList();
         this.timeout = timeout;
         this.username = etcd.username();
-        this.password = etcd.username() == null ? null : EtcdClients.password(etcd.passwordFile());
+        this.password = etcd.username() == null ? null : password(etcd.passwordFile());
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
         if ("https".equals(endpoints.getFirst().getScheme())) builder.sslContext(EtcdHttpTls.context(etcd));
         this.http = builder.build();
@@ -176,6 +179,15 @@ final class EtcdHttpClient implements EtcdClient {
     /** The next request goes to the next endpoint, unless another request moved on already. */
     private void moveOn(int from) {
         if (from >= 0) preferred.compareAndSet(from, (from + 1) % endpoints.size());
+    }
+
+    private static String password(Path file) throws StoreException {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new StoreException("dcs.etcd.password_file: cannot read " + file + " (" + e.getMessage()
+                    + "): create it with the etcd user's password on one line, mode 0600", e);
+        }
     }
 
     static String detail(Throwable e) {

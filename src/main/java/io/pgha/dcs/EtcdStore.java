@@ -23,7 +23,7 @@ public final class EtcdStore implements Store {
      *                       must see the loss and fence on it), longer for a client riding out an etcd election
      */
     EtcdStore(NodeConfig.Etcd etcd, String cluster, Duration ttl, Duration requestTimeout) throws StoreException {
-        this.client = EtcdClients.open(etcd, requestTimeout);
+        this.client = new EtcdHttpClient(etcd, requestTimeout);
         this.etcd = etcd;
         EtcdKeys keys = EtcdKeys.forCluster(cluster);
         EtcdRequests requests = new EtcdRequests(client, requestTimeout);

@@ -3,31 +3,21 @@ package io.pgha.dcs;
 import io.pgha.config.NodeConfig;
 import io.pgha.testing.LocalEtcd;
 import java.time.Duration;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/** The store contract against a real three-member etcd cluster on loopback, once with each etcd client (a fresh cluster each). */
-@ParameterizedClass(name = "etcd client {0}")
-@EnumSource(EtcdClients.Kind.class)
+/** The store contract against a real three-member etcd cluster on loopback. */
 class EtcdStoreContractTest extends StoreContract {
     private static final int BASE_PORT = 19100;
     private static LocalEtcd etcd;
 
-    @Parameter
-    EtcdClients.Kind client;
-
-    @BeforeParameterizedClassInvocation
-    static void startEtcd(EtcdClients.Kind client) throws Exception {
-        System.setProperty(EtcdClients.PROPERTY, client.name().toLowerCase(java.util.Locale.ROOT));
+    @BeforeAll
+    static void startEtcd() throws Exception {
         etcd = LocalEtcd.start(BASE_PORT, 3);
     }
 
-    @AfterParameterizedClassInvocation
+    @AfterAll
     static void stopEtcd() throws Exception {
-        System.clearProperty(EtcdClients.PROPERTY);
         etcd.close();
     }
 

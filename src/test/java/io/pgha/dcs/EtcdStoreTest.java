@@ -14,37 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix, with each etcd client. */
-@ParameterizedClass(name = "etcd client {0}")
-@EnumSource(EtcdClients.Kind.class)
+/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix */
 class EtcdStoreTest {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
-
-    @Parameter
-    EtcdClients.Kind client;
-
-    @BeforeParameterizedClassInvocation
-    static void useClient(EtcdClients.Kind client) {
-        System.setProperty(EtcdClients.PROPERTY, client.name().toLowerCase(Locale.ROOT));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void forgetClient() {
-        System.clearProperty(EtcdClients.PROPERTY);
-    }
 
     /** The refusal of a start; a store that opened after all is closed, so that a failed test leaks nothing. */
     private static Throwable refusal(NodeConfig.Dcs dcs, Duration ttl) {
