@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the demo's multi-host connection string.
  *
  *   bench/run FailoverBench [--trials N] [--kill node|postgres|switchover|hang] [--via multihost|proxy|haproxy|dns] [--idle-rss]
- *                           [--store zookeeper|etcd] [--port-base N]
+ *                           [--store zookeeper|etcd] [--etcd-port N] [--port-base N]
  *
  * --kill node:     kill -9 of the primary's agent, its store process and its postmaster (a node crash);
  *                  the node is restarted and rejoins before the next trial.
@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * --idle-rss:      after start, wait 60 s idle and print each node's resident memory: agent, store process, watchdog.
  * --store etcd:    the agents use a three-member etcd (Debian's /usr/bin/etcd, client ports 41300, 41302, 41304)
  *                  instead of the embedded ZooKeeper (the default).
+ * --etcd-port N:   the etcd members' first client port (default 41300; member i uses N+2i and N+2i+1).
  * --port-base N:   the cluster's port base (default 13432; it uses N..N+699); --port is the same.
  */
 public class FailoverBench {
@@ -48,6 +49,7 @@ public class FailoverBench {
         String via = "multihost";
         boolean etcdStore = false;
         int portBase = 13432;
+        int etcdPort = 41300;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -56,6 +58,7 @@ public class FailoverBench {
                 case "--via" -> via = args[++i];
                 case "--store" -> etcdStore = args[++i].equals("etcd");
                 case "--port-base", "--port" -> portBase = Integer.parseInt(args[++i]);
+                case "--etcd-port" -> etcdPort = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -63,7 +66,7 @@ public class FailoverBench {
         if (!List.of("multihost", "proxy", "haproxy", "dns").contains(via)) throw new IllegalArgumentException("--via multihost|proxy|haproxy|dns");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-bench-");
         LocalCluster cluster = new LocalCluster(dir, "bench", 3, portBase, LocalCluster.defaultJavaCommand(), Map.of());
-        io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(41300, 3) : null;
+        io.pgha.testing.LocalEtcd etcd = etcdStore ? io.pgha.testing.LocalEtcd.start(etcdPort, 3) : null;
         if (etcd != null) cluster.withEtcd(etcd.endpoints());
         io.pgha.testing.BindServer bind = via.equals("dns") ? new io.pgha.testing.BindServer(DNS_PORT) : null;
         Path tsig = dir.resolve("tsig.secret");

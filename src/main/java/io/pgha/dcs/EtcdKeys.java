@@ -1,8 +1,5 @@
 package io.pgha.dcs;
 
-import io.etcd.jetcd.ByteSequence;
-import java.nio.charset.StandardCharsets;
-
 /**
  * Where each key lives under {@code /pgha/<cluster>/}, the same names as in ZooKeeper: {@code leader} (on the
  * holder's session lease; its create revision is the fencing token), {@code alive/<name>} (on each agent's
@@ -19,76 +16,72 @@ record EtcdKeys(String prefix) {
         return new EtcdKeys("/pgha/" + cluster + "/");
     }
 
-    static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
-    }
-
-    ByteSequence key(String name) {
-        return bytes(prefix + name);
+    String key(String name) {
+        return prefix + name;
     }
 
     /** The key's name below the prefix, e.g. {@code members/node1}. */
-    String relative(ByteSequence key) {
-        return key.toString(StandardCharsets.UTF_8).substring(prefix.length());
+    String relative(String key) {
+        return key.substring(prefix.length());
     }
 
-    ByteSequence all() {
-        return bytes(prefix);
+    String all() {
+        return prefix;
     }
 
-    ByteSequence initialize() {
+    String initialize() {
         return key("initialize");
     }
 
-    ByteSequence leader() {
+    String leader() {
         return key("leader");
     }
 
-    ByteSequence lastLeader() {
+    String lastLeader() {
         return key("last_leader");
     }
 
-    ByteSequence member(String name) {
+    String member(String name) {
         return key(MEMBERS + name);
     }
 
-    ByteSequence alive(String name) {
+    String alive(String name) {
         return key(ALIVE + name);
     }
 
-    ByteSequence reinit(String name) {
+    String reinit(String name) {
         return key(REINIT + name);
     }
 
-    ByteSequence restart(String name) {
+    String restart(String name) {
         return key(RESTART + name);
     }
 
-    ByteSequence sync() {
+    String sync() {
         return key("sync");
     }
 
-    ByteSequence switchover() {
+    String switchover() {
         return key("switchover");
     }
 
-    ByteSequence restore() {
+    String restore() {
         return key("restore");
     }
 
-    ByteSequence failover() {
+    String failover() {
         return key("failover");
     }
 
-    ByteSequence pause() {
+    String pause() {
         return key("pause");
     }
 
-    ByteSequence config() {
+    String config() {
         return key("config");
     }
 
-    ByteSequence history() {
+    String history() {
         return key("history");
     }
 }

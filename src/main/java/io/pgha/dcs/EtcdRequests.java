@@ -1,15 +1,7 @@
 package io.pgha.dcs;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -22,15 +14,15 @@ import java.util.function.Supplier;
  * every failure leaves as a {@link StoreException} that names the operation and the key.
  */
 final class EtcdRequests {
-    private final Client client;
+    private final EtcdClient client;
     private final Duration timeout;
 
-    EtcdRequests(Client client, Duration timeout) {
+    EtcdRequests(EtcdClient client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
     }
 
-    Client client() {
+    EtcdClient client() {
         return client;
     }
 
@@ -38,7 +30,7 @@ final class EtcdRequests {
         return timeout;
     }
 
-    <T> T call(String operation, ByteSequence key, Supplier<CompletableFuture<T>> request) throws StoreException {
+    <T> T call(String operation, String key, Supplier<CompletableFuture<T>> request) throws StoreException {
         CompletableFuture<T> answer = null;
         try {
             answer = request.get();
@@ -58,31 +50,27 @@ final class EtcdRequests {
     }
 
     /** A compare-and-swap: {@code then} if every comparison holds, else {@code otherwise}, in one revision. */
-    TxnResponse txn(String operation, ByteSequence key, Cmp[] compare, Op[] then, Op... otherwise) throws StoreException {
-        return call(operation, key, () -> client.getKVClient().txn().If(compare).Then(then).Else(otherwise).commit());
+    EtcdClient.TxnResult txn(String operation, String key, List<EtcdClient.Compare> compare, List<EtcdClient.Op> then,
+                             EtcdClient.Op... otherwise) throws StoreException {
+        return call(operation, key, () -> client.txn(compare, then, List.of(otherwise)));
     }
 
-    static String what(String operation, ByteSequence key) {
-        return "cannot " + operation + " (" + (key == null ? "etcd" : key.toString(StandardCharsets.UTF_8)) + "): ";
+    /** One key's current value and revisions, or null. */
+    EtcdClient.Kv get(String operation, String key) throws StoreException {
+        return call(operation, key, () -> client.range(key, false, false)).first();
+    }
+
+    static String what(String operation, String key) {
+        return "cannot " + operation + " (" + (key == null ? "etcd" : key) + "): ";
     }
 
     /** The typed exception for a failed request. */
-    static StoreException failure(String operation, ByteSequence key, Throwable e) {
+    static StoreException failure(String operation, String key, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         String what = what(operation, key);
-        Status.Code code = code(cause);
         if (cause instanceof StoreException typed) return typed;
-        if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED
-                || code == Status.Code.ABORTED || code == Status.Code.RESOURCE_EXHAUSTED || cause instanceof TimeoutException)
+        if (EtcdClientException.kindOf(cause) == EtcdClientException.Kind.UNAVAILABLE || cause instanceof TimeoutException)
             return new StoreUnavailableException(what + "etcd did not answer (" + cause.getMessage() + ")", cause);
         return new StoreException(what + cause.getMessage(), cause);
-    }
-
-    static Status.Code code(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof EtcdException etcd) return Status.Code.valueOf(etcd.getErrorCode().name());
-            if (t instanceof StatusRuntimeException grpc) return grpc.getStatus().getCode();
-        }
-        return Status.Code.UNKNOWN;
     }
 }

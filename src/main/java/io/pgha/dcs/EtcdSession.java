@@ -1,13 +1,7 @@
 package io.pgha.dcs;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.grpc.Status;
 import io.pgha.config.HaSettings;
+import io.pgha.dcs.EtcdClient.Op;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +29,7 @@ final class EtcdSession implements AutoCloseable {
     private final long staleAfterNanos;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** Keys that live on the session lease (this agent's alive key): put again on a new lease. */
-    private final Map<ByteSequence, ByteSequence> attached = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> attached = new ConcurrentHashMap<>();
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "etcd-heartbeat");
         t.setDaemon(true);
@@ -45,7 +39,7 @@ final class EtcdSession implements AutoCloseable {
     private volatile boolean connected;
     private volatile boolean sessionLost;
     private volatile long lastContactNanos = System.nanoTime();
-    private volatile Watch.Watcher watcher;
+    private volatile EtcdClient.Watch watcher;
     private final AtomicBoolean granting = new AtomicBoolean();
     private final AtomicBoolean rewatchPending = new AtomicBoolean();
     private volatile boolean closed;
@@ -62,38 +56,33 @@ final class EtcdSession implements AutoCloseable {
      * (refusing one whose ttl differs), then renews it and watches the cluster's keys.
      */
     void start() throws StoreException {
-        GetOption count = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-        requests.call("read the cluster's keys", keys.all(), () -> requests.client().getKVClient().get(keys.all(), count));
+        requests.call("read the cluster's keys", keys.all(), () -> requests.client().range(keys.all(), true, true));
         long sent = System.nanoTime();
-        var granted = requests.call("take a session lease", null,
-                () -> requests.client().getLeaseClient().grant(ttl.toSeconds()));
-        if (granted.getTTL() != ttl.toSeconds()) {
-            requests.client().getLeaseClient().revoke(granted.getID());
-            throw new StoreException("ha.ttl: etcd granted a lease of " + granted.getTTL() + " s, not the "
+        var granted = requests.call("take a session lease", null, () -> requests.client().grant(ttl.toSeconds()));
+        if (granted.ttlSeconds() != ttl.toSeconds()) {
+            requests.client().revoke(granted.id());
+            throw new StoreException("ha.ttl: etcd granted a lease of " + granted.ttlSeconds() + " s, not the "
                     + ttl.toSeconds() + " s asked for (etcd's shortest lease is 1.5 election timeouts): raise ha.ttl to at"
-                    + " least " + granted.getTTL() + "s, or lower etcd's --election-timeout");
+                    + " least " + granted.ttlSeconds() + "s, or lower etcd's --election-timeout");
         }
-        adopt(granted.getID(), sent);
+        adopt(granted.id(), sent);
         long every = HaSettings.heartbeatFor(ttl).toMillis();
         beats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         watch();
     }
 
     private void watch() {
-        WatchOption prefix = WatchOption.builder().isPrefix(true).build();
-        watcher = requests.client().getWatchClient().watch(keys.all(), prefix, Watch.listener(
-                response -> fire(),
-                error -> {
-                    if (closed || !rewatchPending.compareAndSet(false, true)) return;
-                    log.warn("etcd watch of {} failed ({}): watching again in {} ms", keys.prefix(), error.getMessage(),
-                            staleAfterNanos / 1_000_000);
-                    beats.schedule(this::rewatch, staleAfterNanos, TimeUnit.NANOSECONDS);
-                }));
+        watcher = requests.client().watchPrefix(keys.all(), this::fire, error -> {
+            if (closed || !rewatchPending.compareAndSet(false, true)) return;
+            log.warn("etcd watch of {} failed ({}): watching again in {} ms", keys.prefix(), error.getMessage(),
+                    staleAfterNanos / 1_000_000);
+            beats.schedule(this::rewatch, staleAfterNanos, TimeUnit.NANOSECONDS);
+        });
     }
 
     private void rewatch() {
         rewatchPending.set(false);
-        Watch.Watcher old = watcher;
+        EtcdClient.Watch old = watcher;
         if (old != null) old.close();
         if (closed) return;
         watch();
@@ -104,14 +93,14 @@ final class EtcdSession implements AutoCloseable {
         long current = lease;
         long sent = System.nanoTime();
         if (current == NO_LEASE) {
-            if (granting.compareAndSet(false, true)) requests.client().getLeaseClient().grant(ttl.toSeconds())
+            if (granting.compareAndSet(false, true)) requests.client().grant(ttl.toSeconds())
                     .orTimeout(staleAfterNanos, TimeUnit.NANOSECONDS)
                     .whenComplete((granted, error) -> {
-                        if (error == null) adopt(granted.getID(), sent);
+                        if (error == null) adopt(granted.id(), sent);
                         granting.set(false);
                     });
         } else {
-            requests.client().getLeaseClient().keepAliveOnce(current)
+            requests.client().keepAliveOnce(current)
                     .orTimeout(staleAfterNanos, TimeUnit.NANOSECONDS)
                     .whenComplete((answer, error) -> renewed(current, sent, answer, error));
         }
@@ -122,9 +111,9 @@ final class EtcdSession implements AutoCloseable {
         }
     }
 
-    private void renewed(long renewedLease, long sent, LeaseKeepAliveResponse answer, Throwable error) {
+    private void renewed(long renewedLease, long sent, Long remainingTtl, Throwable error) {
         if (renewedLease != lease) return;
-        boolean gone = error == null ? answer.getTTL() <= 0 : EtcdRequests.code(error) == Status.Code.NOT_FOUND;
+        boolean gone = error == null ? remainingTtl <= 0 : EtcdClientException.kindOf(error) == EtcdClientException.Kind.NOT_FOUND;
         if (gone) {
             lease = NO_LEASE;
             connected = false;
@@ -138,8 +127,7 @@ final class EtcdSession implements AutoCloseable {
 
     private synchronized void adopt(long granted, long sent) {
         lease = granted;
-        attached.forEach((key, value) -> requests.client().getKVClient()
-                .put(key, value, PutOption.builder().withLeaseId(granted).build()));
+        attached.forEach((key, value) -> requests.client().txn(List.of(), List.of(new Op.Put(key, value, granted)), List.of()));
         sessionLost = false;
         contact(sent);
     }
@@ -149,12 +137,14 @@ final class EtcdSession implements AutoCloseable {
         if (!connected) {
             connected = true;
             log.info("etcd connection CONNECTED (lease {})", Long.toHexString(lease));
+            // a watch stream that outlived a silent network may be dead without an error: start a new one
+            if (!closed && watcher != null && rewatchPending.compareAndSet(false, true)) beats.execute(this::rewatch);
             fire();
         }
     }
 
     /** Keeps {@code key} on whichever lease this session holds from now on. */
-    void attach(ByteSequence key, ByteSequence value) {
+    void attach(String key, byte[] value) {
         attached.put(key, value);
     }
 
@@ -180,12 +170,12 @@ final class EtcdSession implements AutoCloseable {
     public void close() {
         closed = true;
         beats.shutdownNow();
-        Watch.Watcher w = watcher;
+        EtcdClient.Watch w = watcher;
         if (w != null) w.close();
         long current = lease;
         if (current != NO_LEASE) {
             try {
-                requests.client().getLeaseClient().revoke(current).get(requests.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                requests.client().revoke(current).get(requests.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.debug("revoking lease {} on close: {}", Long.toHexString(current), e.getMessage());
             }

@@ -2,8 +2,7 @@ package io.pgha.dcs;
 
 import static io.pgha.dcs.StoreCodec.decode;
 
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.GetOption;
+import io.pgha.dcs.EtcdClient.Kv;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -21,17 +20,16 @@ final class EtcdSnapshotReader {
     }
 
     ClusterSnapshot read() throws StoreException {
-        GetOption prefix = GetOption.builder().isPrefix(true).build();
-        var answer = requests.call("read the cluster", keys.all(), () -> requests.client().getKVClient().get(keys.all(), prefix));
-        Map<String, KeyValue> byName = new HashMap<>();
+        var answer = requests.call("read the cluster", keys.all(), () -> requests.client().range(keys.all(), true, false));
+        Map<String, Kv> byName = new HashMap<>();
         Map<String, Member> members = new TreeMap<>();
         Set<String> alive = new HashSet<>();
         Set<String> reinit = new HashSet<>();
         Set<String> restart = new HashSet<>();
-        for (KeyValue kv : answer.getKvs()) {
-            String name = keys.relative(kv.getKey());
+        for (Kv kv : answer.kvs()) {
+            String name = keys.relative(kv.key());
             if (name.startsWith(EtcdKeys.MEMBERS)) {
-                members.put(below(name, EtcdKeys.MEMBERS), decode(kv.getValue().getBytes(), Member.class, path(name)));
+                members.put(below(name, EtcdKeys.MEMBERS), decode(kv.value(), Member.class, path(name)));
             } else if (name.startsWith(EtcdKeys.ALIVE)) {
                 alive.add(below(name, EtcdKeys.ALIVE));
             } else if (name.startsWith(EtcdKeys.REINIT)) {
@@ -44,9 +42,9 @@ final class EtcdSnapshotReader {
         }
         Readout r = new Readout(byName, keys.prefix());
         StoreCodec.InitializeKey initialize = StoreCodec.decodeInitialize(r.bytes("initialize"));
-        KeyValue leaderKey = byName.get("leader");
-        Lease leader = leaderKey == null ? null : new Lease(StoreCodec.text(leaderKey.getValue().getBytes()),
-                leaderKey.getCreateRevision(), leaderKey.getLease());
+        Kv leaderKey = byName.get("leader");
+        Lease leader = leaderKey == null ? null : new Lease(StoreCodec.text(leaderKey.value()),
+                leaderKey.createRevision(), leaderKey.lease());
         byte[] parameters = r.bytes("config");
         return new ClusterSnapshot(
                 initialize.initialized(),
@@ -73,10 +71,10 @@ final class EtcdSnapshotReader {
         return keys.prefix() + name;
     }
 
-    private record Readout(Map<String, KeyValue> byName, String prefix) {
+    private record Readout(Map<String, Kv> byName, String prefix) {
         byte[] bytes(String name) {
-            KeyValue kv = byName.get(name);
-            return kv == null ? null : kv.getValue().getBytes();
+            Kv kv = byName.get(name);
+            return kv == null ? null : kv.value();
         }
 
         <T> T record(String name, Class<T> type) throws StoreException {

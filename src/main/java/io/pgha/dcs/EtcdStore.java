@@ -1,18 +1,17 @@
 package io.pgha.dcs;
 
-import io.etcd.jetcd.Client;
 import io.pgha.config.NodeConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The store on etcd v3, through jetcd (key layout: {@link EtcdKeys}). A thin adapter like the ZooKeeper one:
+ * The store on etcd v3, through an {@link EtcdClient} (key layout: {@link EtcdKeys}). A thin adapter like the ZooKeeper one:
  * the session lease and its health, one consistent snapshot read, the lease, the other writes, each in its own
  * class; every request fails through {@link EtcdRequests} as a typed {@link StoreException}.
  */
 public final class EtcdStore implements Store {
-    private final Client client;
+    private final EtcdClient client;
     private final EtcdSession session;
     private final EtcdSnapshotReader reader;
     private final EtcdLease lease;
@@ -24,7 +23,7 @@ public final class EtcdStore implements Store {
      *                       must see the loss and fence on it), longer for a client riding out an etcd election
      */
     EtcdStore(NodeConfig.Etcd etcd, String cluster, Duration ttl, Duration requestTimeout) throws StoreException {
-        this.client = EtcdConnection.open(etcd, requestTimeout);
+        this.client = new EtcdHttpClient(etcd, requestTimeout);
         this.etcd = etcd;
         EtcdKeys keys = EtcdKeys.forCluster(cluster);
         EtcdRequests requests = new EtcdRequests(client, requestTimeout);

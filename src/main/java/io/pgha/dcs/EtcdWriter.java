@@ -1,14 +1,10 @@
 package io.pgha.dcs;
 
-import static io.pgha.dcs.EtcdLease.bytes;
 import static io.pgha.dcs.StoreCodec.encode;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
+import io.pgha.dcs.EtcdClient.Compare;
+import io.pgha.dcs.EtcdClient.Kv;
+import io.pgha.dcs.EtcdClient.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +14,7 @@ import java.util.TreeMap;
 final class EtcdWriter {
     /** Only the leader appends, so a conflict means a leader change in between: a few retries are plenty. */
     private static final int HISTORY_ATTEMPTS = 5;
-    private static final ByteSequence EMPTY = ByteSequence.EMPTY;
+    private static final byte[] EMPTY = {};
 
     private final EtcdRequests requests;
     private final EtcdKeys keys;
@@ -36,11 +32,10 @@ final class EtcdWriter {
         if (lease == EtcdSession.NO_LEASE)
             throw new StoreUnavailableException("cannot publish the state of " + member.name()
                     + ": this agent has no etcd session lease now");
-        ByteSequence alive = keys.alive(member.name());
+        String alive = keys.alive(member.name());
         session.attach(alive, EMPTY);
-        requests.txn("publish the state of " + member.name(), keys.member(member.name()), new Cmp[0], new Op[] {
-                Op.put(keys.member(member.name()), bytes(encode(member)), PutOption.DEFAULT),
-                Op.put(alive, EMPTY, PutOption.builder().withLeaseId(lease).build())});
+        requests.txn("publish the state of " + member.name(), keys.member(member.name()), List.of(), List.of(
+                new Op.Put(keys.member(member.name()), encode(member), 0), new Op.Put(alive, EMPTY, lease)));
     }
 
     void removeMember(String name) throws StoreException {
@@ -69,12 +64,12 @@ final class EtcdWriter {
 
     /** The order and, with {@code forgetCluster}, the forgotten initialization, in one transaction. */
     void requestRestore(RestoreRequest request, boolean forgetCluster) throws StoreException {
-        List<Op> ops = new ArrayList<>(List.of(Op.put(keys.restore(), bytes(encode(request)), PutOption.DEFAULT)));
+        List<Op> ops = new ArrayList<>(List.of(new Op.Put(keys.restore(), encode(request), 0)));
         if (forgetCluster) {
-            for (ByteSequence key : List.of(keys.sync(), keys.switchover(), keys.failover(), keys.initialize()))
-                ops.add(Op.delete(key, DeleteOption.DEFAULT));
+            for (String key : List.of(keys.sync(), keys.switchover(), keys.failover(), keys.initialize()))
+                ops.add(new Op.Delete(key));
         }
-        requests.txn("record the restore", keys.restore(), new Cmp[0], ops.toArray(Op[]::new));
+        requests.txn("record the restore", keys.restore(), List.of(), ops);
     }
 
     void clearRestore() throws StoreException {
@@ -99,37 +94,36 @@ final class EtcdWriter {
 
     /** Appends with a compare-and-swap on the history's revision, so a concurrent append is never overwritten. */
     void addHistory(HistoryEntry entry) throws StoreException {
-        ByteSequence key = keys.history();
+        String key = keys.history();
         for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
-            KeyValue read = EtcdLease.first(requests.call("read the history", key, () -> requests.client().getKVClient().get(key)));
-            List<HistoryEntry> all = new ArrayList<>(read == null ? List.of()
-                    : StoreCodec.decodeHistory(read.getValue().getBytes(), key.toString(java.nio.charset.StandardCharsets.UTF_8)));
+            Kv read = requests.get("read the history", key);
+            List<HistoryEntry> all = new ArrayList<>(read == null ? List.of() : StoreCodec.decodeHistory(read.value(), key));
             all.add(entry);
-            Cmp unchanged = read == null ? EtcdLease.absent(key) : EtcdLease.unchangedSince(read);
-            if (requests.txn("record the promotion in the history", key, new Cmp[] {unchanged},
-                    new Op[] {Op.put(key, bytes(encode(all)), PutOption.DEFAULT)}).isSucceeded()) return;
+            Compare unchanged = read == null ? Compare.absent(key) : Compare.unchangedSince(read);
+            if (requests.txn("record the promotion in the history", key, List.of(unchanged),
+                    List.of(new Op.Put(key, encode(all), 0))).succeeded()) return;
         }
         throw new StoreConflictException(EtcdRequests.what("record the promotion in the history", key)
                 + "the history changed during each of " + HISTORY_ATTEMPTS + " attempts", null);
     }
 
     List<HistoryEntry> history() throws StoreException {
-        ByteSequence key = keys.history();
-        KeyValue read = EtcdLease.first(requests.call("read the history", key, () -> requests.client().getKVClient().get(key)));
-        return read == null ? List.of() : StoreCodec.decodeHistory(read.getValue().getBytes(), key.toString(java.nio.charset.StandardCharsets.UTF_8));
+        String key = keys.history();
+        Kv read = requests.get("read the history", key);
+        return read == null ? List.of() : StoreCodec.decodeHistory(read.value(), key);
     }
 
-    private void put(String operation, ByteSequence key, byte[] data) throws StoreException {
-        requests.call(operation, key, () -> requests.client().getKVClient().put(key, bytes(data)));
+    private void put(String operation, String key, byte[] data) throws StoreException {
+        requests.call(operation, key, () -> requests.client().put(key, data));
     }
 
     /** A request that is there or not: set, or cleared. */
-    private void flag(String what, ByteSequence key, boolean set) throws StoreException {
+    private void flag(String what, String key, boolean set) throws StoreException {
         if (set) put("record " + what, key, new byte[0]);
         else delete("clear " + what, key);
     }
 
-    private void delete(String operation, ByteSequence key) throws StoreException {
-        requests.call(operation, key, () -> requests.client().getKVClient().delete(key));
+    private void delete(String operation, String key) throws StoreException {
+        requests.call(operation, key, () -> requests.client().delete(key));
     }
 }

@@ -1,14 +1,14 @@
 package io.pgha.dcs;
 
 import io.pgha.config.NodeConfig;
-import java.time.Duration;
 import io.pgha.testing.LocalEtcd;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against a real three-member etcd cluster on loopback. */
 class EtcdStoreContractTest extends StoreContract {
-    private static final int BASE_PORT = 11100;
+    private static final int BASE_PORT = 19100;
     private static LocalEtcd etcd;
 
     @BeforeAll

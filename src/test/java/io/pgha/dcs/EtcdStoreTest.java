@@ -2,11 +2,13 @@ package io.pgha.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.pgha.config.NodeConfig;
 import io.pgha.testing.LocalEtcd;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix. */
+/** Bad input at start, against real etcd servers: each refused with one line naming the setting and the fix */
 class EtcdStoreTest {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(3);
@@ -39,9 +41,9 @@ class EtcdStoreTest {
     @Test
     void anUnreachableEtcdIsRefusedNamingTheEndpoints() {
         long start = System.nanoTime();
-        assertThat(refusal(etcd(List.of("http://127.0.0.1:41199"), null, null, null), TTL))
+        assertThat(refusal(etcd(List.of("http://127.0.0.1:19199"), null, null, null), TTL))
                 .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageStartingWith("dcs.etcd.endpoints: no etcd member answered at http://127.0.0.1:41199")
+                .hasMessageStartingWith("dcs.etcd.endpoints: no etcd member answered at http://127.0.0.1:19199")
                 .hasMessageContaining("check that etcd runs there")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT.plusSeconds(5));
@@ -49,7 +51,7 @@ class EtcdStoreTest {
 
     @Test
     void wrongCredentialsAndALeaseTtlEtcdWillNotGrantAreRefusedNamingTheField() throws Exception {
-        try (LocalEtcd server = LocalEtcd.start(11120, 1)) {
+        try (LocalEtcd server = LocalEtcd.start(19120, 1)) {
             List<String> endpoints = server.endpoints();
             assertThat(refusal(etcd(endpoints, null, null, null), Duration.ofSeconds(1)))
                     .hasMessageStartingWith("ha.ttl: etcd granted a lease of 2 s, not the 1 s asked for")
@@ -73,7 +75,7 @@ class EtcdStoreTest {
         Path goodCa = certificates("good");
         Path otherCa = certificates("other");
         Path server = dir.resolve("good");
-        try (LocalEtcd tls = LocalEtcd.start(11130, 1, "--cert-file=" + server.resolve("server.pem"),
+        try (LocalEtcd tls = LocalEtcd.start(19130, 1, "--cert-file=" + server.resolve("server.pem"),
                 "--key-file=" + server.resolve("server.key"))) {
             assertThat(refusal(etcd(tls.endpoints(), null, null, otherCa), TTL))
                     .hasMessageStartingWith("dcs.etcd.ca_file: the TLS handshake with etcd at " + tls.endpoints().getFirst())
@@ -85,18 +87,37 @@ class EtcdStoreTest {
         }
     }
 
-    private static void enableAuth(List<String> endpoints, String password) throws Exception {
-        try (Client admin = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            var auth = admin.getAuthClient();
-            auth.userAdd(bytes("root"), bytes(password)).get();
-            auth.roleAdd(bytes("root")).handle((r, e) -> null).get();
-            auth.userGrantRole(bytes("root"), bytes("root")).get();
-            auth.authEnable().get();
+    @Test
+    void aClientCertificateFromPemFilesIsPresentedWhenEtcdRequiresOne() throws Exception {
+        Path ca = certificates("mtls");
+        Path d = dir.resolve("mtls");
+        run(d, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=pgha");
+        run(d, "openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.pem", "-days", "2");
+        try (LocalEtcd tls = LocalEtcd.start(19140, 1, "--cert-file=" + d.resolve("server.pem"), "--key-file=" + d.resolve("server.key"),
+                "--client-cert-auth", "--trusted-ca-file=" + ca)) {
+            assertThat(refusal(etcd(tls.endpoints(), null, null, ca), TTL)).as("no client certificate")
+                    .hasMessageStartingWith("dcs.etcd.");
+            NodeConfig.Dcs withCertificate = new NodeConfig.Dcs(null, new NodeConfig.Etcd(tls.endpoints(), null, null, ca,
+                    d.resolve("client.pem"), d.resolve("client.key")));
+            try (Store store = Stores.openForAgent(withCertificate, "c", TTL, WAIT)) {
+                assertThat(store.claimInitialize("a")).isTrue();
+            }
         }
     }
 
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    /** Through the gateway (etcd 3.4 serves it on the client port): a root user with a password, then authentication on. */
+    private static void enableAuth(List<String> endpoints, String password) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] call : List.of(new String[] {"user/add", "{\"name\":\"root\",\"password\":\"" + password + "\"}"},
+                new String[] {"role/add", "{\"name\":\"root\"}"},
+                new String[] {"user/grant", "{\"user\":\"root\",\"role\":\"root\"}"},
+                new String[] {"enable", "{}"})) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoints.getFirst() + "/v3/auth/" + call[0]))
+                    .POST(HttpRequest.BodyPublishers.ofString(call[1])).build();
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode() == 200 || answer.body().contains("already exists")).as(call[0] + ": " + answer.body()).isTrue();
+        }
     }
 
     private Path secret(String name, String value) throws IOException {
