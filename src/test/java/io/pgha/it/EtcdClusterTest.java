@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** Three agents on a real three-member etcd instead of the embedded ZooKeeper: bootstrap, kill -9 of the primary, rejoin. */
+/** Three agents on a real three-member etcd instead of the embedded ZooKeeper: bootstrap, kill -9 of the primary, rejoin, switchover. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EtcdClusterTest {
@@ -107,5 +107,40 @@ class EtcdClusterTest {
         assertThat(missing).as("acknowledged commits missing on the new primary").isEmpty();
         assertThat(cluster.snapshot().members().get(cluster.name(old)).role()).as("the old primary rejoined as a standby")
                 .isEqualTo(io.pgha.dcs.Member.REPLICA);
+    }
+
+    @Test
+    @Order(3)
+    void aSwitchoverThroughTheCliOnEtcdLosesNothingAndTheOldPrimaryFollows() throws Exception {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        int old = cluster.leader().orElseThrow();
+        int historyBefore = cluster.history().size();
+        AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 1_000_000);
+        String out;
+        int exit;
+        try {
+            await().atMost(BOUND).until(() -> writer.count() > 50);
+            List<String> cmd = new ArrayList<>(LocalCluster.defaultJavaCommand());
+            cmd.addAll(List.of("switchover", "-c", cluster.configFile(old).toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            out = new String(p.getInputStream().readAllBytes());
+            exit = p.waitFor();
+            int afterSwitch = writer.count();
+            await().atMost(BOUND).until(() -> writer.count() > afterSwitch + 50);
+        } finally {
+            writer.close();
+        }
+        assertThat(exit).as(out).isZero();
+        assertThat(out).contains("is the primary");
+        assertThat(cluster.leader().orElseThrow()).isNotEqualTo(old);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(cluster::healthy);
+        assertThat(cluster.history()).as("one promotion recorded for the switchover").hasSize(historyBefore + 1);
+        Set<Integer> present = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM acked WHERE id > 1000000")) {
+            while (rs.next()) present.add(rs.getInt(1));
+        }
+        assertThat(writer.acknowledged().stream().filter(id -> !present.contains(id)).toList()).as("lost in the switchover").isEmpty();
+        assertThat(cluster.snapshot().members().get(cluster.name(old)).role()).isEqualTo(io.pgha.dcs.Member.REPLICA);
     }
 }
