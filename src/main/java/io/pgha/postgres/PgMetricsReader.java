@@ -42,10 +42,14 @@ public final class PgMetricsReader implements AutoCloseable {
                     + " FROM pg_stat_replication, (SELECT " + POSITION + " AS pos) w ORDER BY application_name, pid",
             "SELECT slot_name, slot_type, active, GREATEST(0, COALESCE(w.pos - restart_lsn, 0))::bigint"
                     + " FROM pg_replication_slots, (SELECT " + POSITION + " AS pos) w ORDER BY slot_name",
-            "SELECT d.datname, pg_database_size(d.oid), s.xact_commit, s.xact_rollback FROM pg_database d"
+            "SELECT d.datname, %s, s.xact_commit, s.xact_rollback FROM pg_database d"
                     + " JOIN pg_stat_database s ON s.datid = d.oid WHERE d.datallowconn AND NOT d.datistemplate ORDER BY 1");
+    /** pg_database_size() stats every file of a database: read it at most this often, it changes slowly. */
+    static final long SIZES_EVERY_NANOS = 30_000_000_000L;
 
     private final SqlSession sql;
+    private final Map<String, Long> sizes = new LinkedHashMap<>();
+    private long sizesReadAtNanos;
 
     public PgMetricsReader(NodeConfig.Postgres config) {
         this.sql = new SqlSession(config, 2, "pgha-metrics", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
@@ -53,7 +57,9 @@ public final class PgMetricsReader implements AutoCloseable {
 
     public PgMetrics read() throws PostgresException {
         try (Statement st = sql.get().createStatement()) {
-            st.execute(BATCH);
+            boolean readSizes = sizesReadAtNanos == 0 || System.nanoTime() - sizesReadAtNanos > SIZES_EVERY_NANOS;
+            st.execute(BATCH.formatted(readSizes ? "pg_database_size(d.oid)" : "NULL::bigint"));
+            if (readSizes) sizesReadAtNanos = System.nanoTime();
             Builder b = new Builder();
             server(st.getResultSet(), b);
             next(st);
@@ -113,9 +119,14 @@ public final class PgMetricsReader implements AutoCloseable {
         while (rs.next()) b.slots.add(new PgMetrics.Slot(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
     }
 
-    private static void databases(ResultSet rs, Builder b) throws SQLException {
-        while (rs.next())
-            b.databases.add(new PgMetrics.Database(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+    private void databases(ResultSet rs, Builder b) throws SQLException {
+        while (rs.next()) {
+            String name = rs.getString(1);
+            long size = rs.getLong(2);
+            if (rs.wasNull()) size = sizes.getOrDefault(name, 0L);
+            else sizes.put(name, size);
+            b.databases.add(new PgMetrics.Database(name, size, rs.getLong(3), rs.getLong(4)));
+        }
     }
 
     private static Long longOrNull(ResultSet rs, int column) throws SQLException {
