@@ -14,6 +14,8 @@ import io.pgha.dcs.Stores;
 import io.pgha.ha.HaLoop;
 import io.pgha.ha.Identity;
 import io.pgha.postgres.LocalPostgres;
+import io.pgha.postgres.PgMetricsReader;
+import io.pgha.routing.PostgresScrape;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.ProcessWatchdog;
 import java.io.IOException;
@@ -51,8 +53,10 @@ public final class Agent {
         HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
         BackupService backups = config.backup() == null ? null
                 : new BackupService(new BackRest(config), new ArchiverReader(config), loop::state);
+        PgMetricsReader metrics = new PgMetricsReader(config.postgres());
         Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(),
-                loop::requestReload), backups == null ? BackupActions.NONE : backups);
+                loop::requestReload), backups == null ? BackupActions.NONE : backups, loop::counters,
+                new PostgresScrape(metrics::read, metrics::close));
         routing.start();
         loop.onState(routing::onState);
         Thread loopThread = Thread.ofPlatform().name("ha-loop").start(loop::run);

@@ -5,6 +5,7 @@ import io.pgha.admin.BackupActions;
 import io.pgha.config.NodeConfig;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
+import io.pgha.ha.HaCounters;
 import io.pgha.ha.NodeState;
 import io.pgha.postgres.PgState;
 import io.pgha.routing.ApiAuth;
@@ -12,6 +13,7 @@ import io.pgha.routing.CallbackRunner;
 import io.pgha.routing.DnsSettings;
 import io.pgha.routing.DnsUpdateException;
 import io.pgha.routing.DnsUpdater;
+import io.pgha.routing.PostgresScrape;
 import io.pgha.routing.RestApi;
 import io.pgha.routing.TcpProxy;
 import java.io.IOException;
@@ -38,6 +40,7 @@ final class Routing implements AutoCloseable {
     private final NodeConfig config;
     private final Supplier<NodeState> state;
     private final RestApi api;
+    private final PostgresScrape postgres;
     private final TcpProxy readWrite;
     private final TcpProxy readOnly;
     private final DnsUpdater dns;
@@ -52,10 +55,13 @@ final class Routing implements AutoCloseable {
     private String role = "";
     private long dnsPointedAtNanos;
 
-    Routing(NodeConfig config, Supplier<NodeState> state, AdminActions admin, BackupActions backups) throws IOException {
+    Routing(NodeConfig config, Supplier<NodeState> state, AdminActions admin, BackupActions backups,
+            Supplier<HaCounters.Snapshot> counters, PostgresScrape postgres) throws IOException {
         this.config = config;
         this.state = state;
-        this.api = new RestApi(config.api().host(), config.api().port(), state, admin, auth(config.api()), backups);
+        this.postgres = postgres;
+        this.api = new RestApi(config.api().host(), config.api().port(), state, admin, auth(config.api()), backups,
+                counters, postgres);
         boolean proxy = config.proxy().enabled();
         this.readWrite = proxy ? new TcpProxy("read-write", config.proxy().listen(), config.proxy().readWritePort(), () -> writeTargets) : null;
         this.readOnly = proxy ? new TcpProxy("read-only", config.proxy().listen(), config.proxy().readOnlyPort(), () -> readTargets) : null;
@@ -157,6 +163,7 @@ final class Routing implements AutoCloseable {
         if (readWrite != null) readWrite.close();
         if (readOnly != null) readOnly.close();
         api.close();
+        postgres.close();
     }
 
 }

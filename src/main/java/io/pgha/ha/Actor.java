@@ -25,6 +25,7 @@ final class Actor {
     private final Store store;
     private final Reconciler reconciler;
     private final Runnable again;
+    private final HaCounters counters;
     private String takenOverFrom;
     private volatile long failovers;
     private volatile List<HistoryEntry> history = List.of();
@@ -33,8 +34,9 @@ final class Actor {
     /** After a failed bootstrap the right goes back to all; this node tries again no sooner than this. */
     static final long BOOTSTRAP_RETRY_NANOS = 30_000_000_000L;
 
-    Actor(String me, Postgres pg, Store store, Reconciler reconciler, Runnable again) {
+    Actor(String me, Postgres pg, Store store, Reconciler reconciler, Runnable again, HaCounters counters) {
         this.me = me;
+        this.counters = counters;
         this.pg = pg;
         this.store = store;
         this.reconciler = reconciler;
@@ -90,17 +92,22 @@ final class Actor {
             case Decision.StartPrimary s -> pg.startPrimary();
             case Decision.ReleaseLease r -> {
                 store.releaseLease(me);
+                counters.demoted(HaCounters.Demotion.LEASE_RELEASED);
                 again.run();
                 return memory.abdicate();
             }
             case Decision.KillAndRelease k -> {
                 pg.kill();
                 store.releaseLease(me);
+                counters.demoted(HaCounters.Demotion.KILLED_AND_RELEASED);
                 log.warn("released the lease after killing PostgreSQL: {}", k.reason());
                 again.run();
                 return memory.abdicate();
             }
-            case Decision.Fence f -> pg.stopNow();
+            case Decision.Fence f -> {
+                pg.stopNow();
+                if (status.running()) counters.fenced(HaCounters.Fence.DECISION);
+            }
             case Decision.StartStandby s -> pg.startStandby(s.leader());
             case Decision.Restart r -> {
                 pg.stop(false);
@@ -179,13 +186,17 @@ final class Actor {
         pg.markStandby();
         store.writeSwitchover(new Switchover(me, candidate, sw.scheduledAtMillis(), sw.requestedAtMillis(), end));
         store.releaseLease(me);
+        counters.demoted(HaCounters.Demotion.SWITCHOVER_HANDOVER);
         log.info("switchover: released the lease; WAL ends at {}", Lsn.format(end));
     }
 
     private void recordPromotion(ClusterSnapshot view, long forkLsn) throws StoreException {
         Switchover sw = view.switchover();
         boolean manual = view.failover() != null && me.equals(view.failover().candidate());
-        String reason = sw != null && me.equals(sw.candidate()) ? "switchover from " + sw.leader()
+        boolean switchover = sw != null && me.equals(sw.candidate());
+        counters.promoted(switchover ? HaCounters.Promotion.SWITCHOVER
+                : manual ? HaCounters.Promotion.MANUAL_FAILOVER : HaCounters.Promotion.FAILOVER);
+        String reason = switchover ? "switchover from " + sw.leader()
                 : (manual ? "manual failover" : "failover") + (takenOverFrom != null ? " from " + takenOverFrom : "");
         takenOverFrom = null;
         if (sw != null) store.clearSwitchover();

@@ -24,14 +24,16 @@ final class Fencing implements AutoCloseable {
     private final Store store;
     private final HaSettings settings;
     private final Watchdog watchdog;
+    private final HaCounters counters;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fencer");
         t.setDaemon(true);
         return t;
     });
 
-    Fencing(Postgres pg, Store store, HaSettings settings, Watchdog watchdog) {
+    Fencing(Postgres pg, Store store, HaSettings settings, Watchdog watchdog, HaCounters counters) {
         this.pg = pg;
+        this.counters = counters;
         this.store = store;
         this.settings = settings;
         this.watchdog = watchdog;
@@ -54,6 +56,7 @@ final class Fencing implements AutoCloseable {
             log.warn("FENCING: the store has been unreachable too long; stopping PostgreSQL before the lease can expire");
             try {
                 pg.stopNow();
+                counters.fenced(HaCounters.Fence.STORE_SILENCE);
             } catch (PostgresException e) {
                 log.error("fencing stop failed: {}", e.getMessage());
             }

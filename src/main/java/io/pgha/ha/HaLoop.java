@@ -33,6 +33,7 @@ public final class HaLoop implements AutoCloseable {
     private final Fencing fencing;
     private final Reconciler reconciler;
     private final Actor actor;
+    private final HaCounters counters = new HaCounters();
     private final Semaphore wake = new Semaphore(0);
     private final List<Consumer<NodeState>> listeners = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean reloadRequested = new java.util.concurrent.atomic.AtomicBoolean();
@@ -52,9 +53,9 @@ public final class HaLoop implements AutoCloseable {
         this.pg = pg;
         this.store = store;
         this.settings = settings;
-        this.fencing = new Fencing(pg, store, settings, watchdog);
+        this.fencing = new Fencing(pg, store, settings, watchdog, counters);
         this.reconciler = new Reconciler(me.name(), pg, store, settings, this::wakeUp);
-        this.actor = new Actor(me.name(), pg, store, reconciler, this::wakeUp);
+        this.actor = new Actor(me.name(), pg, store, reconciler, this::wakeUp, counters);
         store.onChange(() -> {
             wakeUp();
             fencing.onStoreChange();
@@ -167,6 +168,11 @@ public final class HaLoop implements AutoCloseable {
         } catch (StoreException e) {
             log.warn("{}", e.getMessage());
         }
+    }
+
+    /** Promotions, demotions and fencing stops this agent carried out since it started. */
+    public HaCounters.Snapshot counters() {
+        return counters.snapshot();
     }
 
     public String lastReason() {

@@ -13,12 +13,21 @@ import java.util.Properties;
 final class SqlSession {
     private final NodeConfig.Postgres pg;
     private final int timeoutSeconds;
+    private final String applicationName;
+    private final String serverOptions;
     private Connection connection;
 
     /** @param timeoutSeconds how long to wait for the server to connect, log in or answer a query */
     SqlSession(NodeConfig.Postgres pg, int timeoutSeconds) {
+        this(pg, timeoutSeconds, "pgha", null);
+    }
+
+    /** @param serverOptions settings for this session only, in libpq's {@code options} form ("-c name=value") */
+    SqlSession(NodeConfig.Postgres pg, int timeoutSeconds, String applicationName, String serverOptions) {
         this.pg = pg;
         this.timeoutSeconds = timeoutSeconds;
+        this.applicationName = applicationName;
+        this.serverOptions = serverOptions;
     }
 
     Connection get() throws SQLException, IOException {
@@ -29,7 +38,8 @@ final class SqlSession {
         props.setProperty("connectTimeout", String.valueOf(Math.min(2, timeoutSeconds)));
         props.setProperty("loginTimeout", String.valueOf(timeoutSeconds));
         props.setProperty("socketTimeout", String.valueOf(timeoutSeconds));
-        props.setProperty("ApplicationName", "pgha");
+        props.setProperty("ApplicationName", applicationName);
+        if (serverOptions != null) props.setProperty("options", serverOptions);
         props.setProperty("sslmode", "disable");
         connection = DriverManager.getConnection("jdbc:postgresql://"
                 + Addresses.forJdbcUrl(Addresses.agentAddress(pg.listen())) + ":" + pg.port() + "/postgres", props);

@@ -4,6 +4,7 @@ import io.pgha.admin.BackupHealth;
 import io.pgha.config.HaSettings;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Member;
+import io.pgha.ha.HaCounters;
 import io.pgha.ha.NodeState;
 import io.pgha.postgres.DiskSpace;
 import io.pgha.postgres.Lsn;
@@ -24,6 +25,11 @@ final class Metrics {
     }
 
     static String render(NodeState s, BackupHealth backup) {
+        return render(s, backup, HaCounters.NONE, null);
+    }
+
+    /** @param postgres PostgreSQL's own figures, null when this agent does not read them */
+    static String render(NodeState s, BackupHealth backup, HaCounters.Snapshot ha, PostgresScrape.Served postgres) {
         Metrics m = new Metrics(s);
         PgStatus pg = Health.pg(s);
         ClusterSnapshot v = s.view();
@@ -61,6 +67,8 @@ final class Metrics {
                 pg.slots() == null ? 0 : pg.slots().size());
         m.disk(pg.disk());
         m.backup(backup);
+        HaEventMetrics.render(m, ha);
+        if (postgres != null) PostgresMetrics.render(m, postgres);
         return m.out.toString();
     }
 
@@ -97,18 +105,28 @@ final class Metrics {
         if (d.known()) sample(name, "", value);
     }
 
-    private void gauge(String name, String help, Object value) {
+    void gauge(String name, String help, Object value) {
         header(name, "gauge", help);
         sample(name, "", value);
     }
 
-    private void header(String name, String type, String help) {
+    void header(String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private void sample(String name, String extraLabels, Object value) {
+    /** @param extraLabels empty, or labels each written as {@code ,key="value"} (see {@link #label}) */
+    void sample(String name, String extraLabels, Object value) {
         out.append(name).append('{').append(labels).append(extraLabels).append("} ").append(value).append('\n');
+    }
+
+    static String label(String key, String value) {
+        return "," + key + "=\"" + escape(value) + "\"";
+    }
+
+    /** Seconds and other fractions: plain decimal, at most microsecond precision. */
+    static String decimal(double value) {
+        return BigDecimal.valueOf(value).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private static String escape(String value) {

@@ -6,6 +6,7 @@ import io.pgha.admin.AdminActions;
 import io.pgha.admin.BackupActions;
 import io.pgha.admin.Outcome;
 import io.pgha.ha.ClusterReport;
+import io.pgha.ha.HaCounters;
 import io.pgha.ha.NodeState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,8 @@ public final class RestApi implements AutoCloseable {
     private final AdminActions actions;
     private final ApiAuth auth;
     private final BackupActions backups;
+    private final Supplier<HaCounters.Snapshot> counters;
+    private final PostgresScrape postgres;
     private final Map<String, Read> reads = new HashMap<>();
     private final Map<String, Write> writes = new HashMap<>();
     private final Map<String, Change> changes = new HashMap<>();
@@ -55,6 +58,17 @@ public final class RestApi implements AutoCloseable {
     }
 
     public RestApi(String host, int port, Supplier<NodeState> state, AdminActions actions, ApiAuth auth, BackupActions backups) {
+        this(host, port, state, actions, auth, backups, () -> HaCounters.NONE, PostgresScrape.NONE);
+    }
+
+    /**
+     * @param counters the HA loop's promotions, demotions and fencing stops
+     * @param postgres PostgreSQL's own figures for {@code /metrics}, read on a connection of their own
+     */
+    public RestApi(String host, int port, Supplier<NodeState> state, AdminActions actions, ApiAuth auth, BackupActions backups,
+                   Supplier<HaCounters.Snapshot> counters, PostgresScrape postgres) {
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.postgres = Objects.requireNonNull(postgres, "postgres");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
@@ -99,7 +113,8 @@ public final class RestApi implements AutoCloseable {
                 : Response.json(200, ClusterReport.of(s.cluster(), s.view())));
         reads.put("/history", (s, q) -> s == null ? notReady() : Response.json(200, ReadBodies.history(s)));
         reads.put("/config", (s, q) -> s == null ? notReady() : Response.json(200, ReadBodies.config(Health.settings(s))));
-        reads.put("/metrics", (s, q) -> s == null ? notReady() : Response.metrics(Metrics.render(s, backups.health())));
+        reads.put("/metrics", (s, q) -> s == null ? notReady()
+                : Response.metrics(Metrics.render(s, backups.health(), counters.get(), postgres.serve())));
         reads.put("/backup", (s, q) -> BackupRoutes.status(backups));
         reads.put("/backups", (s, q) -> BackupRoutes.inventory(backups));
         changes.put("/backup", body -> BackupRoutes.start(backups, body));

@@ -102,6 +102,19 @@ class CliTest {
         assertThat(r.err()).contains("say which cluster: -c node.yaml, or --dcs host:port,... (etcd://host:port,...) --cluster NAME");
     }
 
+    @Test
+    void listWatchRefusesAnIntervalThatIsNotAPositiveNumberOfSeconds() {
+        for (String bad : new String[] {"0", "-3"}) {
+            Run r = pgha("list", "--watch", bad, "--dcs", "127.0.0.1:1", "--cluster", "x");
+            assertThat(r.exit()).as("--watch " + bad).isEqualTo(2);
+            assertThat(r.err()).contains("--watch needs a whole number of seconds above 0 between refreshes, not " + bad);
+        }
+        Run words = pgha("list", "--watch", "soon", "--dcs", "127.0.0.1:1", "--cluster", "x");
+        assertThat(words.exit()).isEqualTo(2);
+        assertThat(words.err()).contains("--watch").contains("soon");
+        assertThat(pgha("list", "--help").out()).contains("--watch[=SECONDS]");
+    }
+
     record Printed(boolean succeeded, String out, String err) {}
 
     static Printed report(Outcome o) {
