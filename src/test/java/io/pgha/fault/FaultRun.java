@@ -177,12 +177,15 @@ public final class FaultRun {
                 }
             }
             Checker.Input in = new Checker.Input(workload.acks(), workload.probes(), history(), faults, ids, finalPrimary,
-                    finalConvergence, CONVERGENCE_BOUND.toMillis(), runStart, runEnd, options.seed());
+                    finalConvergence, CONVERGENCE_BOUND.toMillis(), runStart, runEnd, options.seed(), Workload.ENDPOINTS,
+                    workload.reads());
             report = Checker.check(in);
             for (String line : report.details()) out.println(line);
             out.println(report.summary());
-            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; probe answers that could not be read: "
-                    + workload.probeErrors() + "; cluster files: " + dir + ")");
+            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; writes the read-write proxy port handed"
+                    + " to a standby: " + workload.proxyStandbyRefusals() + "; failed reads through the read-only port by SQLSTATE: "
+                    + workload.readErrors() + "; probe answers that could not be read: " + workload.probeErrors()
+                    + "; cluster files: " + dir + ")");
             out.flush();
             if (!report.ok()) evidence = saveEvidence(dir, report);
         } catch (Exception | Error e) {
