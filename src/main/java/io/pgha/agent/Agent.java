@@ -16,6 +16,7 @@ import io.pgha.ha.Identity;
 import io.pgha.postgres.LocalPostgres;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.ProcessWatchdog;
+import io.pgha.postgres.Watchdog;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -47,8 +48,9 @@ public final class Agent {
         } catch (io.pgha.postgres.PostgresException e) {
             log.error("{}: backups and restores will fail until it can be written", e.getMessage());
         }
-        ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
-        HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
+        boolean unsafeNoFencing = UnsafeTestSwitch.noFencing(System.getenv());
+        Watchdog watchdog = unsafeNoFencing ? Watchdog.NONE : ProcessWatchdog.start(pg.dataDirectory().runDir());
+        HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog, !unsafeNoFencing);
         BackupService backups = config.backup() == null ? null
                 : new BackupService(new BackRest(config), new ArchiverReader(config), loop::state);
         Routing routing = new Routing(config, loop::state, new NodeAdmin(new ClusterAdmin(store, config.ha()), config.name(),
