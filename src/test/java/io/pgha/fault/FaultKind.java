@@ -32,7 +32,31 @@ enum FaultKind {
     /** kill -9 of both replicas' agents at once (PostgreSQL and store members live on); restarted later. */
     KILL_STANDBY_AGENTS("kill-standby-agents", 2_000, false),
     /** SIGSTOP of one node's store member alone (the ZooKeeper store process or etcd member), its agent running. */
-    FREEZE_STORE("freeze-store", 10_000, false);
+    FREEZE_STORE("freeze-store", 10_000, false),
+    /**
+     * SIGSTOP of one replica's agent past the ttl (its PostgreSQL streams on). 2 s: the primary keeps its lease and its
+     * quorum; the replica's watchdog may end the frozen agent and the supervisor start it again, which touches nothing else.
+     */
+    STOP_REPLICA_AGENT("stop-replica-agent", 2_000, true),
+    /**
+     * SIGSTOP of a replica's postmaster and every descendant (its disk hung), its agent running, for 5-8 s. 2 s: with
+     * {@code ANY 1} of two standbys the other one acknowledges every commit, so the primary never waits for the hung one.
+     */
+    HANG_REPLICA("hang-replica", 2_000, false),
+    /**
+     * kill -9 of the primary's watchdog process (the agent's separate bash process). The agent notices at its next
+     * check-in (ten per ttl), starts a new watchdog and arms it: the primary must neither stop (a needless outage: 2 s)
+     * nor run unguarded (the run fails unless a new watchdog is found armed for the same postmaster within the ttl).
+     */
+    KILL_WATCHDOG("kill-watchdog", 2_000, false),
+    /**
+     * Two faults at once, synchronous mode's hard case: kill -9 of a replica's node (agent, store member, PostgreSQL)
+     * while the primary is cut from the other replica's store member. No store quorum exists anywhere while both last,
+     * so the primary must fence itself and nobody may promote: the cluster is unavailable, by design, until one heals
+     * (seeded order, 1-2 s apart). 18 s: both faults together last at most 8 s, then one failover's 10 s.
+     * No acknowledged write may be lost: the surviving replica is the only one that can hold the primary's last commits.
+     */
+    REPLICA_DOWN_PRIMARY_CUT("replica-down-primary-cut", 18_000, false);
 
     /** The proxy writer's socket timeout: how long a client waits on a frozen proxy before trying the next node's. */
     static final long PROXY_CLIENT_TIMEOUT_MS = 2_000;
