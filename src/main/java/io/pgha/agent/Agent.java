@@ -18,6 +18,7 @@ import io.pgha.postgres.PgMetricsReader;
 import io.pgha.routing.PostgresScrape;
 import io.pgha.postgres.PostgresException;
 import io.pgha.postgres.ProcessWatchdog;
+import io.pgha.postgres.Watchdog;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -49,8 +50,9 @@ public final class Agent {
         } catch (io.pgha.postgres.PostgresException e) {
             log.error("{}: backups and restores will fail until it can be written", e.getMessage());
         }
-        ProcessWatchdog watchdog = ProcessWatchdog.start(pg.dataDirectory().runDir());
-        HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog);
+        boolean unsafeNoFencing = UnsafeTestSwitch.noFencing(System.getenv());
+        Watchdog watchdog = unsafeNoFencing ? Watchdog.NONE : ProcessWatchdog.start(pg.dataDirectory().runDir());
+        HaLoop loop = new HaLoop(identity, pg, store, config.ha(), watchdog, !unsafeNoFencing);
         BackupService backups = config.backup() == null ? null
                 : new BackupService(new BackRest(config), new ArchiverReader(config), loop::state);
         PgMetricsReader metrics = new PgMetricsReader(config.postgres());

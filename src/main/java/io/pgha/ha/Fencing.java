@@ -25,13 +25,16 @@ final class Fencing implements AutoCloseable {
     private final HaSettings settings;
     private final Watchdog watchdog;
     private final HaCounters counters;
+    private final boolean enabled;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fencer");
         t.setDaemon(true);
         return t;
     });
 
-    Fencing(Postgres pg, Store store, HaSettings settings, Watchdog watchdog, HaCounters counters) {
+    /** @param enabled false only for the fault suite's negative control: the store's silence never stops PostgreSQL */
+    Fencing(Postgres pg, Store store, HaSettings settings, Watchdog watchdog, HaCounters counters, boolean enabled) {
+        this.enabled = enabled;
         this.pg = pg;
         this.counters = counters;
         this.store = store;
@@ -44,7 +47,7 @@ final class Fencing implements AutoCloseable {
     /** On any change of the store connection: a fencing check at the deadline, or at once when the session is lost. */
     void onStoreChange() {
         StoreHealth h = store.health();
-        if (h.connected()) return;
+        if (h.connected() || !enabled) return;
         long deadline = h.lastContactNanos() + settings.fenceAfterLastContact().toNanos();
         long delay = h.sessionLost() ? 0 : Math.max(0, deadline - System.nanoTime());
         timer.schedule(this::fenceIfNeeded, delay, TimeUnit.NANOSECONDS);

@@ -31,6 +31,7 @@ public final class HaLoop implements AutoCloseable {
     private final Store store;
     private final HaSettings settings;
     private final Fencing fencing;
+    private final boolean fences;
     private final Reconciler reconciler;
     private final Actor actor;
     private final HaCounters counters = new HaCounters();
@@ -49,11 +50,20 @@ public final class HaLoop implements AutoCloseable {
     }
 
     public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings, Watchdog watchdog) {
+        this(me, pg, store, settings, watchdog, true);
+    }
+
+    /**
+     * @param fences false only for the fault suite's negative control: a primary that loses the store keeps running
+     *               (a primary told by the store that another node leads still steps down, so the cluster converges)
+     */
+    public HaLoop(Identity me, Postgres pg, Store store, HaSettings settings, Watchdog watchdog, boolean fences) {
         this.me = me;
         this.pg = pg;
         this.store = store;
         this.settings = settings;
-        this.fencing = new Fencing(pg, store, settings, watchdog, counters);
+        this.fences = fences;
+        this.fencing = new Fencing(pg, store, settings, watchdog, counters, fences);
         this.reconciler = new Reconciler(me.name(), pg, store, settings, this::wakeUp);
         this.actor = new Actor(me.name(), pg, store, reconciler, this::wakeUp, counters);
         store.onChange(() -> {
@@ -116,6 +126,8 @@ public final class HaLoop implements AutoCloseable {
         Observation o = new Observation(me.name(), status, pg.following(), health, now, System.currentTimeMillis(),
                 session, me.neverPromote(), memory);
         Decision d = Decider.decide(o, view, settings);
+        if (!fences && d instanceof Decision.Fence && !health.connected())
+            d = new Decision.Wait("UNSAFE: fencing is off; the store is unreachable and this primary keeps taking writes");
         if (!d.reason().equals(lastReason)) {
             log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
             lastReason = d.reason();

@@ -27,7 +27,7 @@ import java.util.TreeMap;
  *   <li><b>no loss</b>: every acknowledged commit is on the final primary;
  *   <li><b>convergence</b>: after every heal, and after the last, one primary and every standby streaming
  *       (and the synchronous set complete) within the bound;
- *   <li><b>availability</b> (a figure, not an invariant): per fault, the endpoint writer's longest
+ *   <li><b>availability</b>: per fault and per endpoint writer (multi-host URL, pgha's proxy), the longest
  *       silence (gap between two acknowledgements) from the fault's start until the cluster is steady;
  *   <li><b>one primary</b>: no two nodes answer as primary at the same instant, writes or not (DESIGN.md
  *       invariant 1 itself): a window where both were certainly primary throughout is a violation. A frozen
@@ -35,11 +35,18 @@ import java.util.TreeMap;
  *   <li><b>one primary, from the writes</b>: node a acknowledging, then node b, then a again, all within
  *       {@link #INTERLEAVE_MS}, whatever timelines they report: no legitimate pair of handovers is that quick;
  *   <li><b>known nodes</b>: every acknowledgement comes from one of the cluster's addresses;
- *   <li><b>liveness</b>: no fault's write unavailability through the endpoint exceeds its kind's bound.
+ *   <li><b>liveness</b>: no fault's write unavailability through any endpoint exceeds its kind's bound for it;
+ *   <li><b>the read-only port</b>: it routes to streaming standbys of the lease holder, or to the lease holder when
+ *       none streams (agent/Routing), so its answers may be stale but never come from a deposed primary: a read
+ *       answered as primary on a timeline older than another node was already seen primary on is a violation.
+ *       Its outages are not judged: with no lease holder in the proxy's view it has no target, by design.
  * </ul>
  */
 final class Checker {
-    static final String ENDPOINT = "endpoint";
+    /** The writer through pgjdbc's multi-host URL (targetServerType=primary). */
+    static final String MULTI_HOST = "multi-host";
+    /** The writer through pgha's read-write proxy port, moving to the next node's proxy when its connection fails. */
+    static final String PROXY = "proxy";
     /** a-b-a acknowledgements within this span prove two primaries; a handover and a hand back take seconds each. */
     static final long INTERLEAVE_MS = 1_000;
 
@@ -50,6 +57,12 @@ final class Checker {
 
     /** One answer (or its absence) to "are you a primary, on which timeline" sent at sentMs. */
     record Probe(int node, long sentMs, long atMs, ProbeState state, int timeline) {}
+
+    /** One answer through the read-only proxy port: node answered, as a primary on timeline or as a standby (-1). */
+    record Read(int node, long sentMs, long atMs, boolean primary, int timeline) {}
+
+    /** A read answered by a primary on an older timeline than another node had already been seen primary on. */
+    record StaleRead(Read read, Seen newer) {}
 
     /** A promotion from the store's history: node was primary on timeline by atMs. */
     record Promotion(int node, int timeline, long atMs) {}
@@ -71,13 +84,30 @@ final class Checker {
         }
     }
 
+    /**
+     * @param endpoints the endpoint writers that ran (each judged for liveness, even one that acknowledged nothing)
+     * @param reads     the read-only proxy port's answers
+     */
     record Input(List<Ack> acks, List<Probe> probes, List<Promotion> promotions, List<Fault> faults,
                  Set<Long> finalIds, int finalPrimary, long finalConvergenceMs, long convergenceBoundMs,
-                 long runStartMs, long runEndMs, long seed) {}
+                 long runStartMs, long runEndMs, long seed, List<String> endpoints, List<Read> reads) {
 
+        /** One endpoint writer (multi-host) and no reader. */
+        Input(List<Ack> acks, List<Probe> probes, List<Promotion> promotions, List<Fault> faults, Set<Long> finalIds,
+              int finalPrimary, long finalConvergenceMs, long convergenceBoundMs, long runStartMs, long runEndMs, long seed) {
+            this(acks, probes, promotions, faults, finalIds, finalPrimary, finalConvergenceMs, convergenceBoundMs, runStartMs,
+                    runEndMs, seed, List.of(MULTI_HOST), List.of());
+        }
+    }
+
+    /**
+     * @param unavailability   per fault, the worst endpoint's longest silence
+     * @param byEndpoint       per endpoint writer, per fault, its longest silence
+     */
     record Report(Input in, Map<FaultKind, Integer> faultsByKind, long endpointAcks, long directAcks, List<Ack> lost,
-                  List<SplitBrain> splitBrain, Map<Integer, Long> unavailability, List<Window> dualPrimary,
-                  List<Interleave> interleaved, long syncWarnings, List<String> violations) {
+                  List<SplitBrain> splitBrain, Map<Integer, Long> unavailability, Map<String, Map<Integer, Long>> byEndpoint,
+                  List<Window> dualPrimary, List<Interleave> interleaved, List<StaleRead> staleReads, long syncWarnings,
+                  List<String> violations) {
 
         boolean ok() {
             return violations.isEmpty();
@@ -86,17 +116,21 @@ final class Checker {
         String summary() {
             StringBuilder kinds = new StringBuilder();
             faultsByKind.forEach((k, n) -> kinds.append(kinds.isEmpty() ? "" : ", ").append(k.label).append(' ').append(n));
-            List<Long> gaps = new ArrayList<>(unavailability.values());
+            StringBuilder perEndpoint = new StringBuilder();
+            byEndpoint.forEach((e, g) -> perEndpoint.append(" ").append(e).append(" median=").append(secs(median(new ArrayList<>(g.values()))))
+                    .append(" max=").append(secs(g.values().stream().mapToLong(Long::longValue).max().orElse(0))));
             long dualMax = dualPrimary.stream().mapToLong(Window::millis).max().orElse(0);
-            return String.format("pgha fault suite: seed=%d faults=%d (%s) acked=%d (endpoint %d, direct %d) lost=%s"
-                            + " split-brain=%d dual-primary-windows=%d (max %s) interleaved-acks=%d convergence-after-last-heal=%s"
-                            + " unavailability median=%s max=%s run=%.0fs: %s",
+            long standbyReads = in.reads().stream().filter(r -> !r.primary()).count();
+            return String.format("pgha fault suite: seed=%d faults=%d (%s) acked=%d (endpoints %d, direct %d) lost=%s"
+                            + " split-brain=%d dual-primary-windows=%d (max %s) interleaved-acks=%d read-only-port reads=%d"
+                            + " (standby %d) stale-primary-reads=%d convergence-after-last-heal=%s unavailability%s run=%.0fs: %s",
                     in.seed(), in.faults().size(), kinds, endpointAcks + directAcks, endpointAcks, directAcks,
                     in.finalIds() == null ? "unchecked" : Integer.toString(lost.size()),
-                    splitBrain.size(), dualPrimary.size(), secs(dualMax), interleaved.size(),
+                    splitBrain.size(), dualPrimary.size(), secs(dualMax), interleaved.size(), in.reads().size(), standbyReads,
+                    staleReads.size(),
                     in.finalConvergenceMs() < 0 ? "NONE within " + secs(in.convergenceBoundMs()) : secs(in.finalConvergenceMs()),
-                    secs(median(gaps)), secs(gaps.stream().mapToLong(Long::longValue).max().orElse(0)),
-                    (in.runEndMs() - in.runStartMs()) / 1000.0, ok() ? "PASS" : "FAIL (" + String.join("; ", violations) + ")");
+                    perEndpoint, (in.runEndMs() - in.runStartMs()) / 1000.0,
+                    ok() ? "PASS" : "FAIL (" + String.join("; ", violations) + ")");
         }
 
         /** The details behind the summary: one line per fault, then every broken invariant's evidence. */
@@ -105,18 +139,22 @@ final class Checker {
             for (Fault f : in.faults()) {
                 List<Window> dual = dualPrimary.stream().filter(w -> w.toMs() >= f.startMs()
                         && w.fromMs() <= (f.convergedMs() < 0 ? in.runEndMs() : f.convergedMs())).toList();
-                out.add(String.format("fault %2d %-24s at %s, healed %s later, converged %s after the heal; endpoint"
-                                + " unavailable %s; %s%s", f.seq(), f.kind().label, time(f.startMs()), secs(f.healMs() - f.startMs()),
-                        f.convergedMs() < 0 ? "NEVER" : secs(f.convergedMs() - f.healMs()), secs(unavailability.get(f.seq())),
+                StringBuilder gaps = new StringBuilder();
+                byEndpoint.forEach((e, g) -> gaps.append(gaps.isEmpty() ? "" : ", ").append(e).append(' ').append(secs(g.get(f.seq()))));
+                out.add(String.format("fault %2d %-24s at %s, healed %s later, converged %s after the heal; unavailable"
+                                + " %s; %s%s", f.seq(), f.kind().label, time(f.startMs()), secs(f.healMs() - f.startMs()),
+                        f.convergedMs() < 0 ? "NEVER" : secs(f.convergedMs() - f.healMs()), gaps,
                         f.what() + (f.outcome().isEmpty() ? "" : "; " + f.outcome()),
                         dual.isEmpty() ? "" : "; two primaries answering for " + secs(dual.stream().mapToLong(Window::millis).sum())
                                 + " (" + dual.stream().map(w -> "node" + (w.a() + 1) + "+node" + (w.b() + 1) + " "
                                 + time(w.fromMs()) + ".." + time(w.toMs())).reduce((x, y) -> x + ", " + y).orElse("") + ")"));
             }
-            Map<FaultKind, List<Long>> byKind = new EnumMap<>(FaultKind.class);
-            for (Fault f : in.faults()) byKind.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(unavailability.get(f.seq()));
-            byKind.forEach((k, g) -> out.add(String.format("unavailability %-24s n=%d median %s max %s (bound %s)", k.label,
-                    g.size(), secs(median(g)), secs(g.stream().mapToLong(Long::longValue).max().orElse(0)), secs(k.unavailabilityBoundMs))));
+            byEndpoint.forEach((e, perFault) -> {
+                Map<FaultKind, List<Long>> byKind = new EnumMap<>(FaultKind.class);
+                for (Fault f : in.faults()) byKind.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(perFault.get(f.seq()));
+                byKind.forEach((k, g) -> out.add(String.format("unavailability %-24s %-10s n=%d median %s max %s (bound %s)", k.label,
+                        e, g.size(), secs(median(g)), secs(g.stream().mapToLong(Long::longValue).max().orElse(0)), secs(k.boundMs(e)))));
+            });
             if (syncWarnings > 0) out.add(syncWarnings + " writes were acknowledged with a 'canceling wait for synchronous replication' warning");
             int shown = 0;
             for (SplitBrain s : splitBrain) {
@@ -143,6 +181,17 @@ final class Checker {
                         time(i.other().sentMs()), time(i.other().ackMs())));
             }
             shown = 0;
+            for (StaleRead s : staleReads) {
+                if (shown++ == 10) {
+                    out.add("... " + (staleReads.size() - 10) + " more stale-primary reads");
+                    break;
+                }
+                out.add(String.format("STALE-PRIMARY read through the read-only port: node%d answered as primary on timeline %d,"
+                                + " sent %s, after node%d was seen primary on timeline %d at %s (%s)", s.read().node() + 1,
+                        s.read().timeline(), time(s.read().sentMs()), s.newer().node() + 1, s.newer().timeline(),
+                        time(s.newer().atMs()), s.newer().source()));
+            }
+            shown = 0;
             for (Ack a : lost) {
                 if (shown++ == 25) {
                     out.add("... " + (lost.size() - 25) + " more lost writes");
@@ -161,11 +210,12 @@ final class Checker {
         List<String> violations = new ArrayList<>();
         Map<FaultKind, Integer> byKind = new EnumMap<>(FaultKind.class);
         for (Fault f : in.faults()) byKind.merge(f.kind(), 1, Integer::sum);
-        long endpoint = in.acks().stream().filter(a -> a.writer().equals(ENDPOINT)).count();
+        long endpoint = in.acks().stream().filter(a -> in.endpoints().contains(a.writer())).count();
         long direct = in.acks().size() - endpoint;
 
         // one writer
-        List<SplitBrain> split = splitBrainWrites(in.acks(), seen(in));
+        List<Seen> seen = seen(in);
+        List<SplitBrain> split = splitBrainWrites(in.acks(), seen);
         if (!split.isEmpty()) {
             SplitBrain first = split.get(0);
             violations.add(split.size() + " split-brain writes (first: id " + first.write().id() + " acknowledged by node"
@@ -201,18 +251,22 @@ final class Checker {
         }
 
         Map<Integer, Long> gaps = new TreeMap<>();
-        long[] endpointAcks = in.acks().stream().filter(a -> a.writer().equals(ENDPOINT)).mapToLong(Ack::ackMs).sorted().toArray();
-        for (Fault f : in.faults()) {
-            long end = f.convergedMs() < 0 ? in.runEndMs() : f.convergedMs();
-            gaps.put(f.seq(), longestSilence(endpointAcks, f.startMs(), end, in.runStartMs(), in.runEndMs()));
-        }
-        // liveness: a fault that did not converge is already a violation above
-        for (Fault f : in.faults()) {
-            long gap = gaps.get(f.seq());
-            if (f.convergedMs() >= 0 && gap > f.kind().unavailabilityBoundMs) {
-                violations.add("fault " + f.seq() + " (" + f.kind().label + ") left the endpoint without an acknowledged write for "
-                        + secs(gap) + ", over its bound of " + secs(f.kind().unavailabilityBoundMs));
+        Map<String, Map<Integer, Long>> byEndpoint = new java.util.LinkedHashMap<>();
+        for (String e : in.endpoints()) {
+            long[] ackTimes = in.acks().stream().filter(a -> a.writer().equals(e)).mapToLong(Ack::ackMs).sorted().toArray();
+            Map<Integer, Long> perFault = new TreeMap<>();
+            for (Fault f : in.faults()) {
+                long end = f.convergedMs() < 0 ? in.runEndMs() : f.convergedMs();
+                long gap = longestSilence(ackTimes, f.startMs(), end, in.runStartMs(), in.runEndMs());
+                perFault.put(f.seq(), gap);
+                gaps.merge(f.seq(), gap, Math::max);
+                // liveness: a fault that did not converge is already a violation above
+                if (f.convergedMs() >= 0 && gap > f.kind().boundMs(e)) {
+                    violations.add("fault " + f.seq() + " (" + f.kind().label + ") left the " + e + " endpoint without an"
+                            + " acknowledged write for " + secs(gap) + ", over its bound of " + secs(f.kind().boundMs(e)));
+                }
             }
+            byEndpoint.put(e, perFault);
         }
         long unknown = in.acks().stream().filter(a -> a.node() < 0).count();
         if (unknown > 0) violations.add(unknown + " writes acknowledged by an address that is none of the cluster's nodes");
@@ -231,7 +285,15 @@ final class Checker {
             violations.add(dual.size() + " windows with two primaries answering (first: node" + (w.a() + 1) + " and node"
                     + (w.b() + 1) + " from " + time(w.fromMs()) + " for " + secs(w.millis()) + ")");
         }
-        return new Report(in, byKind, endpoint, direct, lost, split, gaps, dual, interleaved, warnings, violations);
+        // the read-only port serves a streaming standby of the lease holder, or the lease holder: never a deposed primary
+        List<StaleRead> stale = staleReads(in.reads(), seen);
+        if (!stale.isEmpty()) {
+            StaleRead first = stale.get(0);
+            violations.add(stale.size() + " reads through the read-only port answered by a deposed primary (first: node"
+                    + (first.read().node() + 1) + " on timeline " + first.read().timeline() + " at " + time(first.read().atMs())
+                    + ", after node" + (first.newer().node() + 1) + " was primary on timeline " + first.newer().timeline() + ")");
+        }
+        return new Report(in, byKind, endpoint, direct, lost, split, gaps, byEndpoint, dual, interleaved, stale, warnings, violations);
     }
 
     /** For each node and timeline, the earliest evidence that the node was primary on it. */
@@ -258,6 +320,18 @@ final class Checker {
             if (a.sentMs() > newer.atMs()) out.add(new SplitBrain(a, newer));
         }
         out.sort(Comparator.comparingLong(s -> s.write().ackMs()));
+        return out;
+    }
+
+    /** Reads answered as primary on timeline t, sent after another node was seen primary on a newer timeline. */
+    static List<StaleRead> staleReads(Collection<Read> reads, List<Seen> seen) {
+        List<StaleRead> out = new ArrayList<>();
+        for (Read r : reads) {
+            if (!r.primary()) continue;
+            seen.stream().filter(s -> s.node() != r.node() && s.timeline() > r.timeline() && s.atMs() < r.sentMs())
+                    .min(Comparator.comparingLong(Seen::atMs)).ifPresent(s -> out.add(new StaleRead(r, s)));
+        }
+        out.sort(Comparator.comparingLong(s -> s.read().atMs()));
         return out;
     }
 

@@ -34,11 +34,11 @@ class FaultCheckerTest {
     @Test
     void aCleanFailoverBreaksNothingAndItsGapIsTheUnavailability() {
         List<Ack> acks = List.of(
-                ack(1, "endpoint", 0, 1, 9_000, 9_900),
-                ack(2, "endpoint", 1, 2, 14_000, 14_100),
+                ack(1, "multi-host", 0, 1, 9_000, 9_900),
+                ack(2, "multi-host", 1, 2, 14_000, 14_100),
                 ack(3, "direct-node2", 1, 2, 14_050, 14_150),
-                ack(4, "endpoint", 1, 2, 14_500, 14_600),
-                ack(5, "endpoint", 1, 2, 22_000, 22_010));
+                ack(4, "multi-host", 1, 2, 14_500, 14_600),
+                ack(5, "multi-host", 1, 2, 22_000, 22_010));
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(new Promotion(1, 2, 13_500)), List.of(KILL), idsOf(acks)));
         assertThat(r.violations()).isEmpty();
         // the longest silence between the fault (10 s) and convergence (20 s): 14.6 s to 22.0 s
@@ -59,7 +59,7 @@ class FaultCheckerTest {
     @Test
     void aWriteSentToTheOldPrimaryAfterTheNewOneWasSeenIsSplitBrain() {
         List<Ack> acks = List.of(
-                ack(1, "endpoint", 1, 3, 20_000, 20_010),          // node2 primary on timeline 3
+                ack(1, "multi-host", 1, 3, 20_000, 20_010),          // node2 primary on timeline 3
                 ack(2, "direct-node1", 0, 2, 20_500, 20_600));     // node1 still acknowledging on timeline 2
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), idsOf(acks)));
         assertThat(r.splitBrain()).singleElement().satisfies(s -> {
@@ -76,7 +76,7 @@ class FaultCheckerTest {
         // sent before node2's first sign of life as primary, acknowledged after: the clocks cannot order the commit
         List<Ack> acks = List.of(
                 ack(1, "direct-node1", 0, 2, 19_000, 21_000),
-                ack(2, "endpoint", 1, 3, 20_000, 20_010));
+                ack(2, "multi-host", 1, 3, 20_000, 20_010));
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), idsOf(acks)));
         assertThat(r.splitBrain()).isEmpty();
     }
@@ -96,7 +96,7 @@ class FaultCheckerTest {
 
     @Test
     void anAcknowledgedWriteMissingOnTheFinalPrimaryIsLostAndPlacedInItsFault() {
-        List<Ack> acks = List.of(ack(1, "endpoint", 0, 1, 9_000, 9_900), ack(2, "endpoint", 0, 1, 10_100, 10_200));
+        List<Ack> acks = List.of(ack(1, "multi-host", 0, 1, 9_000, 9_900), ack(2, "multi-host", 0, 1, 10_100, 10_200));
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(KILL), Set.of(1L)));
         assertThat(r.lost()).extracting(Ack::id).containsExactly(2L);
         assertThat(r.details()).anyMatch(l -> l.startsWith("LOST write id 2") && l.contains("during fault 1 (kill-node)"));
@@ -131,7 +131,7 @@ class FaultCheckerTest {
 
     @Test
     void withoutAFinalPrimaryNoLossCanBeCheckedAndThatIsAViolation() {
-        List<Ack> acks = List.of(ack(1, "endpoint", 0, 1, 9_000, 9_010));
+        List<Ack> acks = List.of(ack(1, "multi-host", 0, 1, 9_000, 9_010));
         Checker.Report r = Checker.check(new Checker.Input(acks, List.of(), List.of(), List.of(), null, -1, 2_000, 90_000, 0,
                 100_000, 7));
         assertThat(r.violations()).singleElement().asString().contains("no final primary");
@@ -140,7 +140,7 @@ class FaultCheckerTest {
 
     @Test
     void aWriteAcknowledgedByAnAddressOfNoNodeIsAViolation() {
-        List<Ack> acks = List.of(ack(1, "endpoint", 0, 1, 9_000, 9_010), ack(2, "endpoint", -1, 1, 9_100, 9_110));
+        List<Ack> acks = List.of(ack(1, "multi-host", 0, 1, 9_000, 9_010), ack(2, "multi-host", -1, 1, 9_100, 9_110));
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(), idsOf(acks)));
         assertThat(r.violations()).singleElement().asString().contains("1 writes acknowledged by an address that is none");
     }
@@ -205,8 +205,8 @@ class FaultCheckerTest {
     void aFaultWhoseUnavailabilityExceedsItsKindsBoundFailsTheRun() {
         Fault split = new Fault(1, FaultKind.SPLIT_REPLICAS, "node2 and node3 cut", 10_000, 15_000, 16_000, "");
         List<Ack> acks = new ArrayList<>();
-        for (long t = 0; t < 12_000; t += 10) acks.add(ack(t, "endpoint", 0, 1, t, t + 5));
-        for (long t = 15_000; t < 20_000; t += 10) acks.add(ack(t, "endpoint", 0, 1, t, t + 5));
+        for (long t = 0; t < 12_000; t += 10) acks.add(ack(t, "multi-host", 0, 1, t, t + 5));
+        for (long t = 15_000; t < 20_000; t += 10) acks.add(ack(t, "multi-host", 0, 1, t, t + 5));
         Checker.Report r = Checker.check(input(acks, List.of(), List.of(), List.of(split), idsOf(acks)));
         assertThat(r.unavailability()).containsEntry(1, 15_005L - 11_995L);
         assertThat(r.violations()).singleElement().asString()
@@ -217,10 +217,55 @@ class FaultCheckerTest {
         assertThat(Checker.check(input(acks, List.of(), List.of(), List.of(kill), idsOf(acks))).violations()).isEmpty();
     }
 
+    static Checker.Input twoEndpoints(List<Ack> acks, List<Fault> faults, List<Checker.Read> reads) {
+        return new Checker.Input(acks, List.of(), List.of(), faults, idsOf(acks), 0, 2_000, 90_000, 0, 20_000, 7,
+                List.of(Checker.MULTI_HOST, Checker.PROXY), reads);
+    }
+
+    @Test
+    void everyEndpointIsJudgedAgainstTheBoundEvenOneThatNeverAcknowledged() {
+        Fault split = new Fault(1, FaultKind.SPLIT_REPLICAS, "node2 and node3 cut", 10_000, 15_000, 16_000, "");
+        List<Ack> acks = new ArrayList<>();
+        for (long t = 0; t < 20_000; t += 10) acks.add(ack(t, "multi-host", 0, 1, t, t + 5));
+        Checker.Report silentProxy = Checker.check(twoEndpoints(acks, List.of(split), List.of()));
+        assertThat(silentProxy.violations()).singleElement().asString().contains("the proxy endpoint").contains("bound of 2.00s");
+        assertThat(silentProxy.byEndpoint().get(Checker.MULTI_HOST)).containsEntry(1, 10L);
+        assertThat(silentProxy.summary()).contains("multi-host median=0.01s").contains("proxy median=20.00s");
+        // the proxy writer silent for 3 s while the multi-host one is not: the run fails on the proxy alone
+        for (long t = 0; t < 20_000; t += 10) if (t < 11_000 || t > 14_000) acks.add(ack(100_000 + t, "proxy", 0, 1, t, t + 5));
+        Checker.Report r = Checker.check(twoEndpoints(acks, List.of(split), List.of()));
+        assertThat(r.violations()).singleElement().asString().contains("proxy endpoint").contains("3.02s");
+        assertThat(r.unavailability()).containsEntry(1, 14_015L - 10_995L);
+    }
+
+    @Test
+    void aFrozenAgentsProxyGetsTheClientsSocketTimeoutOnTopOfTheKindsBound() {
+        assertThat(FaultKind.FREEZE_STANDBY_AGENTS.boundMs(Checker.PROXY)).isEqualTo(2_000 + FaultKind.PROXY_CLIENT_TIMEOUT_MS);
+        assertThat(FaultKind.FREEZE_STANDBY_AGENTS.boundMs(Checker.MULTI_HOST)).isEqualTo(2_000);
+        assertThat(FaultKind.KILL_STANDBY_AGENTS.boundMs(Checker.PROXY)).isEqualTo(2_000);
+    }
+
+    @Test
+    void aReadThroughTheReadOnlyPortFromADeposedPrimaryIsAViolationAStandbysIsNot() {
+        List<Ack> acks = List.of(ack(1, "multi-host", 1, 3, 10_000, 10_010), ack(2, "proxy", 1, 3, 10_020, 10_030));
+        List<Checker.Read> fine = List.of(
+                new Checker.Read(0, 9_000, 9_005, true, 2),       // node1 primary on timeline 2 before node2 was seen on 3
+                new Checker.Read(0, 12_000, 12_005, false, -1),   // node1 as a standby afterwards: stale data is allowed
+                new Checker.Read(1, 12_100, 12_105, true, 3));
+        assertThat(Checker.check(twoEndpoints(acks, List.of(), fine)).violations()).isEmpty();
+        List<Checker.Read> stale = List.of(new Checker.Read(0, 11_000, 11_005, true, 2));
+        Checker.Report r = Checker.check(twoEndpoints(acks, List.of(), stale));
+        assertThat(r.staleReads()).singleElement().satisfies(s -> assertThat(s.newer().node()).isEqualTo(1));
+        assertThat(r.violations()).singleElement().asString().contains("read-only port answered by a deposed primary");
+        assertThat(r.details()).anyMatch(l -> l.startsWith("STALE-PRIMARY read"));
+    }
+
     @Test
     void faultsAreDealtInRoundsSoEveryKindComesBeforeAnyRepeats() {
-        List<FaultKind> plan = FaultRun.plan(new java.util.Random(1), 8, List.of(FaultKind.values()));
-        assertThat(plan.subList(0, FaultKind.values().length)).containsExactlyInAnyOrder(FaultKind.values());
-        assertThat(FaultRun.plan(new java.util.Random(1), 8, List.of(FaultKind.values()))).isEqualTo(plan);
+        int kinds = FaultKind.values().length;
+        List<FaultKind> plan = FaultRun.plan(new java.util.Random(1), kinds + 3, List.of(FaultKind.values()));
+        assertThat(plan).hasSize(kinds + 3);
+        assertThat(plan.subList(0, kinds)).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(FaultRun.plan(new java.util.Random(1), kinds + 3, List.of(FaultKind.values()))).isEqualTo(plan);
     }
 }

@@ -47,8 +47,15 @@ public final class FaultRun {
      * @param kinds       the fault kinds to deal (all of them for the suite)
      * @param etcd        the store is a three-member etcd, one member in each node's namespace, rather than the
      *                    embedded ZooKeeper peers
+     * @param synchronous quorum commit (the default); false runs {@code synchronous_mode: off}
+     * @param unsafeNoFencing the agents run with {@code PGHA_TEST_UNSAFE_NO_FENCING=1}: the negative control
      */
-    record Options(long seed, int faults, Duration faultPhase, int portBase, boolean keep, List<FaultKind> kinds, boolean etcd) {
+    record Options(long seed, int faults, Duration faultPhase, int portBase, boolean keep, List<FaultKind> kinds, boolean etcd,
+                   boolean synchronous, boolean unsafeNoFencing) {
+        Options(long seed, int faults, Duration faultPhase, int portBase, boolean keep, List<FaultKind> kinds, boolean etcd) {
+            this(seed, faults, faultPhase, portBase, keep, kinds, etcd, true, false);
+        }
+
         String storeName() {
             return etcd ? "etcd" : "ZooKeeper";
         }
@@ -87,7 +94,8 @@ public final class FaultRun {
     private Result run() throws Exception {
         NetworkRig.checkPrerequisites();
         long runStart = System.currentTimeMillis();
-        log("fault run on " + options.storeName() + ": seed=" + options.seed() + " (replay with -Dpgha.fault.seed=" + options.seed() + "), at most "
+        if (options.unsafeNoFencing()) log("NEGATIVE CONTROL: the agents run with fencing and the watchdog switched off");
+        log("fault run on " + options.storeName() + (options.synchronous() ? "" : ", asynchronous replication") + ": seed=" + options.seed() + " (replay with -Dpgha.fault.seed=" + options.seed() + "), at most "
                 + options.faults() + " faults, none started after " + options.faultPhase().toSeconds() + " s");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-fault-");
         Thread hook = new Thread(() -> {
@@ -104,8 +112,9 @@ public final class FaultRun {
         try {
             rig = new NetworkRig(3);
             rig.create();
-            cluster = new LocalCluster(dir, "fault", 3, options.portBase(), LocalCluster.defaultJavaCommand(), Map.of())
-                    .withNodeHosts(NetworkRig::address, NetworkRig::launchPrefix)
+            cluster = new LocalCluster(dir, "fault", 3, options.portBase(), LocalCluster.defaultJavaCommand(),
+                    options.synchronous() ? Map.of() : Map.of("synchronous_mode", "off"))
+                    .withNodeHosts(NetworkRig::address, this::launchPrefix)
                     .withClientCidrs(NetworkRig.CIDRS);
             StoreMembers members = new StoreMembers.Zookeeper(cluster);
             if (options.etcd()) {
@@ -177,12 +186,15 @@ public final class FaultRun {
                 }
             }
             Checker.Input in = new Checker.Input(workload.acks(), workload.probes(), history(), faults, ids, finalPrimary,
-                    finalConvergence, CONVERGENCE_BOUND.toMillis(), runStart, runEnd, options.seed());
+                    finalConvergence, CONVERGENCE_BOUND.toMillis(), runStart, runEnd, options.seed(), Workload.ENDPOINTS,
+                    workload.reads());
             report = Checker.check(in);
             for (String line : report.details()) out.println(line);
             out.println(report.summary());
-            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; probe answers that could not be read: "
-                    + workload.probeErrors() + "; cluster files: " + dir + ")");
+            out.println("(failed write attempts, retried: " + workload.failedAttempts() + "; writes the read-write proxy port handed"
+                    + " to a standby: " + workload.proxyStandbyRefusals() + "; failed reads through the read-only port by SQLSTATE: "
+                    + workload.readErrors() + "; probe answers that could not be read: " + workload.probeErrors()
+                    + "; cluster files: " + dir + ")");
             out.flush();
             if (!report.ok()) evidence = saveEvidence(dir, report);
         } catch (Exception | Error e) {
@@ -202,6 +214,13 @@ public final class FaultRun {
         return new Result(report, List.copyOf(leftBehind), evidence);
     }
 
+    /** Node i's namespace, and for the negative control the unsafe switch in its processes' environment. */
+    private List<String> launchPrefix(int i) {
+        List<String> prefix = new ArrayList<>(NetworkRig.launchPrefix(i));
+        if (options.unsafeNoFencing()) prefix.addAll(List.of("env", "PGHA_TEST_UNSAFE_NO_FENCING=1"));
+        return prefix;
+    }
+
     /** Rounds of every kind once, each round in a seeded order, until {@code count} faults. */
     static List<FaultKind> plan(Random random, int count, List<FaultKind> kinds) {
         List<FaultKind> plan = new ArrayList<>();
@@ -215,7 +234,7 @@ public final class FaultRun {
 
     /**
      * One primary, every standby streaming from it on its timeline, and the synchronous set recording
-     * every standby: LocalCluster.healthy() plus the timeline and the set.
+     * every standby (in synchronous mode): LocalCluster.healthy() plus the timeline and the set.
      */
     private boolean steady() {
         try {
@@ -231,6 +250,7 @@ public final class FaultRun {
                 Member m = s.members().get(name);
                 if (lead == null || m == null || m.timeline() != lead.timeline()) return false;
             }
+            if (!options.synchronous()) return true;
             SyncState sync = s.sync();
             return sync != null && leader.equals(sync.leader()) && new HashSet<>(sync.members()).equals(standbys);
         } catch (Exception e) {
@@ -363,7 +383,8 @@ public final class FaultRun {
     }
 
     /**
-     * bench/FaultBench.java: {@code --faults N [--seed S] [--minutes M] [--only kind,kind] [--keep]}; exit 1
+     * bench/FaultBench.java: {@code --faults N [--seed S] [--minutes M] [--only kind,kind] [--store zookeeper|etcd]
+     * [--async] [--unsafe-no-fencing] [--keep]}; exit 1
      * when an invariant broke, 2 when the rig cannot be built here.
      */
     public static void main(String[] args) throws Exception {
@@ -372,6 +393,8 @@ public final class FaultRun {
         long minutes = 120;
         boolean keep = false;
         boolean onEtcd = false;
+        boolean synchronous = true;
+        boolean unsafe = false;
         List<FaultKind> kinds = List.of(FaultKind.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -379,6 +402,8 @@ public final class FaultRun {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--minutes" -> minutes = Long.parseLong(args[++i]);
                 case "--keep" -> keep = true;
+                case "--async" -> synchronous = false;
+                case "--unsafe-no-fencing" -> unsafe = true;
                 case "--store" -> onEtcd = switch (args[++i]) {
                     case "etcd" -> true;
                     case "zookeeper" -> false;
@@ -386,12 +411,13 @@ public final class FaultRun {
                 };
                 case "--only" -> kinds = java.util.Arrays.stream(args[++i].split(",")).map(FaultRun::kind).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (usage: --faults N [--seed S] [--minutes M] [--only kind,kind] [--store zookeeper|etcd] [--keep])");
+                        + " (usage: --faults N [--seed S] [--minutes M] [--only kind,kind] [--store zookeeper|etcd] [--async]"
+                        + " [--unsafe-no-fencing] [--keep])");
             }
         }
         Result r;
         try {
-            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 22432, keep, kinds, onEtcd), System.out);
+            r = run(new Options(seed, faults, Duration.ofMinutes(minutes), 22432, keep, kinds, onEtcd, synchronous, unsafe), System.out);
         } catch (NetworkRig.Unavailable e) {
             System.err.println("fault run cannot start: " + e.getMessage());
             System.exit(2);
@@ -400,7 +426,8 @@ public final class FaultRun {
         for (String l : r.leftBehind()) System.err.println("left behind: " + l);
         System.out.println("command: bench/run FaultBench --faults " + faults + " --seed " + seed
                 + (kinds.size() < FaultKind.values().length ? " --only " + String.join(",", kinds.stream().map(k -> k.label).toList()) : "")
-                + (onEtcd ? " --store etcd" : "") + (keep ? " --keep" : ""));
+                + (onEtcd ? " --store etcd" : "") + (synchronous ? "" : " --async") + (unsafe ? " --unsafe-no-fencing" : "")
+                + (keep ? " --keep" : ""));
         System.exit(r.report() != null && r.report().ok() && r.leftBehind().isEmpty() ? 0 : 1);
     }
 

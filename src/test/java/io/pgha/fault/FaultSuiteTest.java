@@ -9,11 +9,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 5's short run, on the embedded ZooKeeper store: three agents, each in its own network namespace, under
- * continuous writes while the nemesis kills the primary or a replica, kills or hangs the primary's PostgreSQL,
- * freezes the primary's agent past its lease, freezes or kills both standbys' agents, freezes one store member and
- * partitions the network, each fault verified applied and lifted; every kind at least once (dealt in seeded rounds,
- * as many as fit in the time budget), then the checker judges one writer, one primary (probes and interleaved
- * acknowledgements), no loss, convergence and each fault's write unavailability against its kind's bound. Needs
+ * continuous writes (through pgjdbc's multi-host URL, through pgha's read-write proxy, and straight to each node) and
+ * reads through the read-only proxy port, while the nemesis kills the primary or a replica, kills or hangs the
+ * primary's or a replica's PostgreSQL, freezes the primary's or a replica's agent past its lease, freezes or kills
+ * both standbys' agents, kills the primary's watchdog, freezes one store member, partitions the network, and kills a
+ * replica while the primary is cut from the quorum, each fault verified applied and lifted; every kind at least once
+ * (dealt in seeded rounds, as many as fit in the time budget), then the checker judges one writer, one primary
+ * (probes and interleaved acknowledgements), no loss, no read from a deposed primary, convergence and each fault's
+ * write unavailability through each endpoint against its kind's bound. {@link NegativeControlTest} shows the same
+ * checker failing a run whose agents do not fence. Needs
  * root and iproute2 (CI has both); without them it fails and says which is missing. {@link EtcdFaultSuiteTest} runs
  * the same on etcd.
  *

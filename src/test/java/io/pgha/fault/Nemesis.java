@@ -69,23 +69,12 @@ final class Nemesis {
                 if (Processes.isRunning(pm)) throw new NotApplied("kill-postgres: " + p + "'s postmaster " + pm.pid() + " survived kill -9");
                 yield new Applied(start, System.currentTimeMillis(), "kill -9 of " + p + "'s postmaster (pid " + pm.pid() + ")");
             }
-            case STOP_AGENT -> {
-                long pid = cluster.agent(leader).orElseThrow(() -> new NotApplied("stop-agent: " + p + "'s agent is not running")).pid();
-                long hold = between(STOP_AGENT_MS, STOP_AGENT_MS + 1_000);
-                stopped.add(pid);
-                long start = System.currentTimeMillis();
-                if (!NetworkRig.signal(pid, "STOP")) throw new NotApplied("stop-agent: kill -STOP " + pid + " failed");
-                awaitStopped(pid, "stop-agent: " + p + "'s agent");
-                sleepUntil(start + hold);
-                long heal = System.currentTimeMillis();
-                // its watchdog kills an agent frozen past the ttl (the supervisor starts a new one): gone is expected
-                NetworkRig.signal(pid, "CONT");
-                stopped.remove(pid);
-                awaitResumed(pid, "stop-agent: " + p + "'s agent");
-                yield new Applied(start, heal, "SIGSTOP of " + p + "'s agent (pid " + pid + ") for " + Checker.secs(heal - start)
-                        + (ProcessHandle.of(pid).filter(Processes::isRunning).isPresent() ? "" : ", killed by its watchdog meanwhile"));
-            }
-            case HANG_POSTGRES -> hangPostgres(leader);
+            case STOP_AGENT -> stopAgent(leader, " (primary)", kind);
+            case STOP_REPLICA_AGENT -> stopAgent(replicas.get(random.nextInt(replicas.size())), " (replica)", kind);
+            case HANG_POSTGRES -> hangPostgres(leader, true);
+            case HANG_REPLICA -> hangPostgres(replicas.get(random.nextInt(replicas.size())), false);
+            case KILL_WATCHDOG -> killWatchdog(leader);
+            case REPLICA_DOWN_PRIMARY_CUT -> replicaDownPrimaryCut(leader, replicas);
             case ISOLATE_PRIMARY -> {
                 long hold = between(5_000, 8_000);
                 long start = System.currentTimeMillis();
@@ -136,6 +125,107 @@ final class Nemesis {
             case KILL_STANDBY_AGENTS -> killStandbyAgents(replicas);
             case FREEZE_STORE -> freezeStore(random.nextInt(cluster.size()), leader);
         };
+    }
+
+    /** SIGSTOP of node's agent for about twice the ttl; its watchdog may kill it meanwhile (the supervisor starts a new one). */
+    private Applied stopAgent(int node, String role, FaultKind kind) throws InterruptedException {
+        String n = cluster.name(node) + role;
+        long pid = cluster.agent(node).orElseThrow(() -> new NotApplied(kind.label + ": " + n + "'s agent is not running")).pid();
+        long hold = between(STOP_AGENT_MS, STOP_AGENT_MS + 1_000);
+        stopped.add(pid);
+        long start = System.currentTimeMillis();
+        if (!NetworkRig.signal(pid, "STOP")) throw new NotApplied(kind.label + ": kill -STOP " + pid + " failed");
+        awaitStopped(pid, kind.label + ": " + n + "'s agent");
+        sleepUntil(start + hold);
+        long heal = System.currentTimeMillis();
+        NetworkRig.signal(pid, "CONT");
+        stopped.remove(pid);
+        awaitResumed(pid, kind.label + ": " + n + "'s agent");
+        return new Applied(start, heal, "SIGSTOP of " + n + "'s agent (pid " + pid + ") for " + Checker.secs(heal - start)
+                + (ProcessHandle.of(pid).filter(Processes::isRunning).isPresent() ? "" : ", killed by its watchdog meanwhile"));
+    }
+
+    /**
+     * kill -9 of the primary's watchdog process. Expected of the agent: a new watchdog, armed for the same postmaster,
+     * within the ttl (it checks in ten times per ttl), and its PostgreSQL left running. Anything else fails the run.
+     */
+    private Applied killWatchdog(int leader) throws IOException, InterruptedException {
+        String p = cluster.name(leader);
+        ProcessHandle agent = cluster.agent(leader).map(Process::toHandle)
+                .orElseThrow(() -> new NotApplied("kill-watchdog: " + p + "'s agent is not running"));
+        ProcessHandle pm = cluster.postmaster(leader).orElseThrow(() -> new NotApplied("kill-watchdog: " + p + " runs no postmaster"));
+        ProcessHandle watchdog = watchdogOf(agent).orElseThrow(() -> new NotApplied("kill-watchdog: " + p + "'s agent "
+                + agent.pid() + " has no watchdog process (bash " + io.pgha.postgres.ProcessWatchdog.class.getSimpleName() + ")"));
+        String armed = "watchdog armed for postmaster " + pm.pid() + ":";
+        long armedBefore = occurrences(cluster.agentLog(leader), armed);
+        long start = System.currentTimeMillis();
+        watchdog.destroyForcibly();
+        if (FaultRun.awaitMillis(() -> !Processes.isRunning(watchdog), VERIFY_BOUND) < 0)
+            throw new NotApplied("kill-watchdog: " + p + "'s watchdog " + watchdog.pid() + " survived kill -9");
+        java.time.Duration ttl = java.time.Duration.ofMillis(STOP_AGENT_MS / 2);
+        if (FaultRun.awaitMillis(() -> watchdogOf(agent).filter(w -> w.pid() != watchdog.pid()).isPresent()
+                && occurrences(cluster.agentLog(leader), armed) > armedBefore, ttl) < 0)
+            throw new NotApplied("kill-watchdog: " + p + "'s agent did not start and arm a new watchdog for postmaster "
+                    + pm.pid() + " within " + ttl.toMillis() + " ms: its primary runs unguarded");
+        long heal = System.currentTimeMillis();
+        if (!Processes.isRunning(pm))
+            throw new NotApplied("kill-watchdog: " + p + "'s postmaster " + pm.pid() + " stopped when its watchdog died: a needless outage");
+        long replacement = watchdogOf(agent).map(ProcessHandle::pid).orElse(-1L);
+        return new Applied(start, heal, "kill -9 of " + p + "'s watchdog (pid " + watchdog.pid() + "); a new one (pid "
+                + replacement + ") armed for the same postmaster " + pm.pid() + " after " + Checker.secs(heal - start));
+    }
+
+    private static java.util.Optional<ProcessHandle> watchdogOf(ProcessHandle agent) {
+        return agent.children().filter(h -> h.info().commandLine().orElse("").contains("pgha-watchdog.sh"))
+                .filter(Processes::isRunning).findFirst();
+    }
+
+    private static long occurrences(java.nio.file.Path log, String text) {
+        try (var lines = java.nio.file.Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * kill -9 of one replica's node while the primary is cut from the other replica's store member (and from the dead
+     * one entirely): no store quorum anywhere. Held 4-6 s, then healed one at a time in a seeded order, 1-2 s apart.
+     */
+    private Applied replicaDownPrimaryCut(int leader, List<Integer> replicas) throws IOException, InterruptedException {
+        int dead = replicas.get(random.nextInt(replicas.size()));
+        int other = replicas.get(0) == dead ? replicas.get(1) : replicas.get(0);
+        String label = FaultKind.REPLICA_DOWN_PRIMARY_CUT.label;
+        long hold = between(4_000, 6_000);
+        long gap = between(1_000, 2_000);
+        boolean cutHealsFirst = random.nextBoolean();
+        long start = System.currentTimeMillis();
+        Killed k = kill(dead);
+        rig.cut(leader, dead);
+        rig.cutPorts(leader, other, storePortLow, storePortHigh, RULE_PREF);
+        expectReachable(leader, other, storePortLow + other, false, label + " (store)");
+        expectReachable(leader, other, cluster.pgPort(other), true, label + " (PostgreSQL still flows)");
+        expectReachable(leader, dead, cluster.pgPort(dead), false, label + " (the dead replica)");
+        sleepUntil(start + hold);
+        long firstHeal = System.currentTimeMillis();
+        if (cutHealsFirst) uncutQuorum(leader, dead, other, label);
+        else restart(k);
+        sleepUntil(firstHeal + gap);
+        long heal = System.currentTimeMillis();
+        if (cutHealsFirst) restart(k);
+        else uncutQuorum(leader, dead, other, label);
+        String p = cluster.name(leader);
+        return new Applied(start, heal, "kill -9 " + cluster.name(dead) + " (replica) with " + p + " (primary) cut from "
+                + cluster.name(other) + "'s " + store.what() + " for " + Checker.secs(firstHeal - start) + "; "
+                + (cutHealsFirst ? "the cut healed first, " + cluster.name(dead) + " restarted " : cluster.name(dead)
+                + " restarted first, the cut healed ") + Checker.secs(heal - firstHeal) + " later");
+    }
+
+    private void uncutQuorum(int leader, int dead, int other, String label) throws IOException, InterruptedException {
+        rig.uncutPorts(leader, RULE_PREF);
+        rig.uncut(leader, dead);
+        expectReachable(leader, other, storePortLow + other, true, label + " (store), healed");
+        expectReachable(leader, dead, cluster.pgPort(dead), true, label + " (the dead replica's host), healed");
     }
 
     /** SIGSTOP of every replica's agent together for about twice the ttl; their watchdogs may kill them meanwhile. */
@@ -201,39 +291,57 @@ final class Nemesis {
         return String.join(" and ", nodes.stream().map(cluster::name).toList());
     }
 
-    /** kill -9 of node i's agent and PostgreSQL, both verified gone, restarted after 2-5 s and its agent verified up. */
-    private Applied killAndRestart(int target, String role) throws IOException, InterruptedException {
+    /** A node killed by {@link #kill}: whether it ran PostgreSQL. */
+    private record Killed(int node, boolean hadPostgres) {}
+
+    /** kill -9 of node i's agent, store member and PostgreSQL, each verified gone. */
+    private Killed kill(int target) throws InterruptedException {
         String n = cluster.name(target);
         ProcessHandle agent = cluster.agent(target).map(Process::toHandle)
                 .orElseThrow(() -> new NotApplied("kill of " + n + ": its agent is not running"));
         java.util.Optional<ProcessHandle> pm = cluster.postmaster(target);
-        long hold = between(2_000, 5_000);
         long member = store.pid(target);
-        long start = System.currentTimeMillis();
         cluster.killNode(target);
         store.crashWithNode(target);
         if (Processes.isRunning(agent)) throw new NotApplied("kill of " + n + ": its agent " + agent.pid() + " survived");
         if (pm.filter(Processes::isRunning).isPresent()) throw new NotApplied("kill of " + n + ": its postmaster survived");
         if (member >= 0 && ProcessHandle.of(member).filter(Processes::isRunning).isPresent())
             throw new NotApplied("kill of " + n + ": its " + store.what() + " " + member + " survived");
+        return new Killed(target, pm.isPresent());
+    }
+
+    /** Starts a killed node's store member and agent again, the agent verified up. */
+    private void restart(Killed k) throws IOException {
+        store.restartWithNode(k.node());
+        cluster.start(k.node());
+        long pid = cluster.agent(k.node()).orElseThrow(() -> new NotApplied("kill of " + cluster.name(k.node())
+                + ": its agent did not start again")).pid();
+        startedAgents.add(pid);
+    }
+
+    /** kill -9 of node i's agent and PostgreSQL, both verified gone, restarted after 2-5 s and its agent verified up. */
+    private Applied killAndRestart(int target, String role) throws IOException, InterruptedException {
+        long hold = between(2_000, 5_000);
+        long start = System.currentTimeMillis();
+        Killed k = kill(target);
         sleepUntil(start + hold);
         long heal = System.currentTimeMillis();
-        store.restartWithNode(target);
-        cluster.start(target);
-        long pid = cluster.agent(target).orElseThrow(() -> new NotApplied("kill of " + n + ": its agent did not start again")).pid();
-        startedAgents.add(pid);
-        return new Applied(start, heal, "kill -9 " + n + role + (pm.isEmpty() ? " (no PostgreSQL was running)" : "")
+        restart(k);
+        return new Applied(start, heal, "kill -9 " + cluster.name(target) + role + (k.hadPostgres() ? "" : " (no PostgreSQL was running)")
                 + ", restarted after " + Checker.secs(heal - start));
     }
 
     /**
-     * SIGSTOP of the primary's postmaster and every descendant (a hung disk looks the same) while its agent runs:
-     * held until the agent has killed them all (it must, before handing over), at most {@link #HANG_MS}.
+     * SIGSTOP of a postmaster and every descendant (a hung disk looks the same) while its agent runs. The primary's is
+     * held until the agent has killed them all (it must, before handing over), at most {@link #HANG_MS}; a replica's
+     * 5-8 s (nothing waits on it: the other standby acknowledges), unless its agent kills them sooner.
      */
-    private Applied hangPostgres(int leader) throws IOException, InterruptedException {
-        String p = cluster.name(leader);
-        ProcessHandle pm = cluster.postmaster(leader).orElseThrow(() -> new NotApplied(
-                "hang-postgres: no running postmaster of " + p + " (postmaster.pid) to stop"));
+    private Applied hangPostgres(int node, boolean primary) throws IOException, InterruptedException {
+        String label = primary ? FaultKind.HANG_POSTGRES.label : FaultKind.HANG_REPLICA.label;
+        String p = cluster.name(node) + (primary ? "" : " (replica)");
+        long hold = primary ? HANG_MS : between(5_000, 8_000);
+        ProcessHandle pm = cluster.postmaster(node).orElseThrow(() -> new NotApplied(
+                label + ": no running postmaster of " + p + " (postmaster.pid) to stop"));
         List<ProcessHandle> hung = new java.util.ArrayList<>();
         long start = System.currentTimeMillis();
         for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(pm), pm.descendants()).toList()) {
@@ -241,16 +349,16 @@ final class Nemesis {
             if (NetworkRig.signal(h.pid(), "STOP")) hung.add(h);
         }
         // a backend may exit between the listing and its signal; the postmaster itself must be stopped
-        awaitStopped(pm.pid(), "hang-postgres: " + p + "'s postmaster");
-        for (ProcessHandle h : hung) if (h.pid() != pm.pid() && Processes.isRunning(h)) awaitStopped(h.pid(), "hang-postgres: " + p + "'s child");
-        FaultRun.awaitMillis(() -> hung.stream().noneMatch(Processes::isRunning), java.time.Duration.ofMillis(HANG_MS));
+        awaitStopped(pm.pid(), label + ": " + p + "'s postmaster");
+        for (ProcessHandle h : hung) if (h.pid() != pm.pid() && Processes.isRunning(h)) awaitStopped(h.pid(), label + ": " + p + "'s child");
+        FaultRun.awaitMillis(() -> hung.stream().noneMatch(Processes::isRunning), java.time.Duration.ofMillis(hold));
         long heal = System.currentTimeMillis();
         List<ProcessHandle> survivors = hung.stream().filter(Processes::isRunning).toList();
         for (ProcessHandle h : hung) {
             NetworkRig.signal(h.pid(), "CONT");
             stopped.remove(h.pid());
         }
-        for (ProcessHandle h : survivors) awaitResumed(h.pid(), "hang-postgres: " + p + "'s process");
+        for (ProcessHandle h : survivors) awaitResumed(h.pid(), label + ": " + p + "'s process");
         return new Applied(start, heal, "SIGSTOP of " + p + "'s postmaster (pid " + pm.pid() + ") and its " + (hung.size() - 1)
                 + " children, " + (survivors.isEmpty() ? "all killed by its agent after " + Checker.secs(heal - start)
                 : survivors.size() + " still alive after " + Checker.secs(heal - start) + ", resumed"));

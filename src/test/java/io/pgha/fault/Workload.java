@@ -23,32 +23,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The clients, all in the root namespace: one writer through the cluster's multi-host URL (the stable
- * endpoint), one writer straight to each node's PostgreSQL, and one prober per node asking "primary, on
- * which timeline?" every 100 ms. Every acknowledged commit is logged with the node and timeline that
- * acknowledged it and the times it was sent and acknowledged.
+ * The clients, all in the root namespace: a writer through each endpoint a user may deploy (pgjdbc's
+ * multi-host URL; pgha's read-write proxy port, connecting to one node's proxy and moving to the next when
+ * its connection fails, as a load balancer would), one writer straight to each node's PostgreSQL, a reader
+ * through the read-only proxy port (same rotation), and one prober per node asking "primary, on which
+ * timeline?" every 100 ms. Every acknowledged commit is logged with the node and timeline that acknowledged
+ * it and the times it was sent and acknowledged.
  */
 final class Workload implements AutoCloseable {
     static final String TABLE = "pghaf_acks";
     private static final String INSERT = "INSERT INTO " + TABLE + " (id, writer) VALUES (?, ?)"
             + " RETURNING host(inet_server_addr()), substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)";
     private static final String PROBE = "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)";
+    private static final String READ = "SELECT host(inet_server_addr()), CASE WHEN pg_is_in_recovery() THEN NULL"
+            + " ELSE substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END";
+    /** The endpoint writers this workload runs, in the order the summary prints them. */
+    static final List<String> ENDPOINTS = List.of(Checker.MULTI_HOST, Checker.PROXY);
     private static final long ENDPOINT_PACE_MS = 10;
     private static final long DIRECT_PACE_MS = 20;
     private static final long RETRY_PACE_MS = 50;
     private static final long PROBE_PACE_MS = 100;
+    private static final long READ_PACE_MS = 50;
 
     private final LocalCluster cluster;
     private final String password;
     private final Map<String, Integer> nodeByAddress = new TreeMap<>();
     private final ConcurrentLinkedQueue<Checker.Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Checker.Probe> probes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Checker.Read> reads = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicLong> readErrors = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final AtomicLong proxyStandbyRefusals = new AtomicLong();
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong probeErrors = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile long lastEndpointAckMs;
 
     Workload(LocalCluster cluster) throws IOException {
         this.cluster = cluster;
@@ -78,25 +87,53 @@ final class Workload implements AutoCloseable {
         }
     }
 
+    private String proxyUrl(int i, boolean readOnly) {
+        return "jdbc:postgresql://" + cluster.host(i) + ":" + (readOnly ? cluster.readOnlyProxyPort(i) : cluster.proxyPort(i))
+                + "/postgres?connectTimeout=1&loginTimeout=3";
+    }
+
+    /** Where a client connects next: one fixed URL, or one node's proxy after another, moving on when a connection fails. */
+    private interface Target {
+        String url();
+
+        default void failed() {}
+    }
+
+    private Target rotating(boolean readOnly) {
+        int[] node = {0};
+        return new Target() {
+            public String url() {
+                return proxyUrl(node[0], readOnly);
+            }
+
+            public void failed() {
+                node[0] = (node[0] + 1) % cluster.size();
+            }
+        };
+    }
+
     void start() {
-        threads.add(Thread.ofPlatform().name("writer-endpoint").daemon().start(
-                () -> write(Checker.ENDPOINT, cluster.jdbcUrl(), 5, ENDPOINT_PACE_MS)));
+        threads.add(Thread.ofPlatform().name("writer-multi-host").daemon().start(
+                () -> write(Checker.MULTI_HOST, cluster::jdbcUrl, 5, ENDPOINT_PACE_MS)));
+        threads.add(Thread.ofPlatform().name("writer-proxy").daemon().start(
+                () -> write(Checker.PROXY, rotating(false), (int) (FaultKind.PROXY_CLIENT_TIMEOUT_MS / 1000), ENDPOINT_PACE_MS)));
+        threads.add(Thread.ofPlatform().name("reader-read-only-proxy").daemon().start(() -> read(rotating(true))));
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
             threads.add(Thread.ofPlatform().name("writer-" + cluster.name(i)).daemon().start(
-                    () -> write("direct-" + cluster.name(node), directUrl(node), 3, DIRECT_PACE_MS)));
+                    () -> write("direct-" + cluster.name(node), () -> directUrl(node), 3, DIRECT_PACE_MS)));
             threads.add(Thread.ofPlatform().name("probe-" + cluster.name(i)).daemon().start(() -> probe(node)));
         }
     }
 
-    private void write(String writer, String url, int socketTimeout, long paceMs) {
+    private void write(String writer, Target target, int socketTimeout, long paceMs) {
         Connection c = null;
         PreparedStatement ps = null;
         while (!stop.get()) {
             long pace = paceMs;
             try {
                 if (c == null) {
-                    c = DriverManager.getConnection(url, props(socketTimeout));
+                    c = DriverManager.getConnection(target.url(), props(socketTimeout));
                     ps = c.prepareStatement(INSERT);
                 }
                 long id = nextId.incrementAndGet();
@@ -115,14 +152,17 @@ final class Workload implements AutoCloseable {
                 ps.clearWarnings();
                 Integer node = nodeByAddress.get(address);
                 acks.add(new Checker.Ack(id, writer, node == null ? -1 : node, Integer.parseInt(walFile, 16), sent, acked, warned));
-                if (writer.equals(Checker.ENDPOINT)) lastEndpointAckMs = acked;
             } catch (SQLException | RuntimeException e) {
                 failures.incrementAndGet();
                 pace = RETRY_PACE_MS;
-                // a standby refuses with 25006 and keeps the session: it may be promoted under it
-                if (!"25006".equals(e instanceof SQLException s ? s.getSQLState() : null)) {
+                boolean standby = "25006".equals(e instanceof SQLException s ? s.getSQLState() : null);
+                // the read-write port must route to the primary only: a standby behind it is counted, then left
+                if (standby && writer.equals(Checker.PROXY)) proxyStandbyRefusals.incrementAndGet();
+                // a standby reached directly refuses with 25006 and keeps the session: it may be promoted under it
+                if (!standby || writer.equals(Checker.PROXY)) {
                     close(c);
                     c = null;
+                    target.failed();
                 }
             }
             pause(pace);
@@ -169,6 +209,32 @@ final class Workload implements AutoCloseable {
         close(c);
     }
 
+    /** Reads through the read-only proxy port: which node answered, as a standby or as a primary on which timeline. */
+    private void read(Target target) {
+        Connection c = null;
+        while (!stop.get()) {
+            long sent = System.currentTimeMillis();
+            try {
+                if (c == null) c = DriverManager.getConnection(target.url(), props(2));
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(READ)) {
+                    rs.next();
+                    Integer node = nodeByAddress.get(rs.getString(1));
+                    String walFile = rs.getString(2);
+                    reads.add(new Checker.Read(node == null ? -1 : node, sent, System.currentTimeMillis(), walFile != null,
+                            walFile == null ? -1 : Integer.parseInt(walFile, 16)));
+                }
+            } catch (SQLException | RuntimeException e) {
+                readErrors.computeIfAbsent(e instanceof SQLException s && s.getSQLState() != null ? s.getSQLState()
+                        : e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                close(c);
+                c = null;
+                target.failed();
+            }
+            pause(READ_PACE_MS);
+        }
+        close(c);
+    }
+
     private void pause(long ms) {
         try {
             Thread.sleep(ms);
@@ -189,8 +255,20 @@ final class Workload implements AutoCloseable {
         return acks.size();
     }
 
-    long lastEndpointAckMs() {
-        return lastEndpointAckMs;
+    List<Checker.Read> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** Failed reads through the read-only port by SQLSTATE (or exception class), e.g. {08006=3}: a figure, not a check. */
+    Map<String, Long> readErrors() {
+        Map<String, Long> out = new TreeMap<>();
+        readErrors.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Writes the read-write proxy port handed to a standby (25006). */
+    long proxyStandbyRefusals() {
+        return proxyStandbyRefusals.get();
     }
 
     long probeErrors() {
