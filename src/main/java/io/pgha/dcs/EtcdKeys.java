@@ -40,6 +40,10 @@ record EtcdKeys(String prefix) {
         return key("initialize");
     }
 
+    ByteSequence format() {
+        return key("format");
+    }
+
     ByteSequence leader() {
         return key("leader");
     }

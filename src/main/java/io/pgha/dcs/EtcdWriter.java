@@ -43,6 +43,10 @@ final class EtcdWriter {
                 Op.put(alive, EMPTY, PutOption.builder().withLeaseId(lease).build())});
     }
 
+    void writeFormat(StoreFormat format) throws StoreException {
+        put("record the store format", keys.format(), encode(format));
+    }
+
     void removeMember(String name) throws StoreException {
         delete("remove member " + name, keys.member(name));
     }
