@@ -1,0 +1,159 @@
+package io.pgha.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgha.demo.LocalCluster;
+import io.pgha.dcs.Member;
+import io.pgha.dcs.StoreFormat;
+import io.pgha.testing.AckedWriter;
+import io.pgha.testing.PreviousBuild;
+import io.pgha.testing.TestClusters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's upgrade procedure, for real: a cluster running the previous build (an earlier commit, built by
+ * {@link PreviousBuild}) is upgraded node by node to this build under a steady writer. Standbys first (SIGTERM: the
+ * agent stops PostgreSQL; its store process is stopped too, as the package upgrade restarts both), each started again
+ * from this build; then a switchover to an upgraded standby; then the old primary the same way. Nothing acknowledged
+ * is lost, no write gap is longer than a plain switchover's, the leader changes once, every node streams again, and
+ * the new leader records the store format the previous build did not write.
+ */
+class RollingUpgradeTest {
+    static final Duration BOUND = TestClusters.BOUND;
+    /** 24600..24902 with a stride of 50: inside this test's range 24600-24999, clear of every other test's. */
+    static final int PORT_BASE = 24600;
+    static final int PORT_STRIDE = 50;
+    /**
+     * A switchover's gap is one clean stop, one promotion and one reconnect; two on this machine differ by a few hundred
+     * ms (scheduling on two busy cores, the checkpoint's length). The margin is that jitter, twice, plus the writer's
+     * reconnect pause: it lets no second outage (a stalled commit, a reconnect timeout of 2 s) hide behind it.
+     */
+    static final long GAP_MARGIN_MILLIS = 1000;
+
+    LocalCluster cluster;
+
+    @AfterEach
+    void stop() throws Exception {
+        TestClusters.stop(cluster);
+    }
+
+    @Test
+    void aClusterOfThePreviousBuildIsUpgradedNodeByNodeUnderASteadyWriter() throws Exception {
+        long buildStarted = System.nanoTime();
+        List<String> current = LocalCluster.defaultJavaCommand();
+        PreviousBuild previous = PreviousBuild.ofDefaultCommit();
+        List<String> old = previous.javaCommand(current);
+        System.out.printf("previous build %s ready in %d ms%n", previous.commit(), (System.nanoTime() - buildStarted) / 1_000_000);
+
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgha-upgrade-");
+        cluster = new LocalCluster(dir, "upgrade", 3, PORT_BASE, old, Map.of()).withPortStride(PORT_STRIDE);
+        assertThat(cluster.busyPorts()).as("ports the test needs").isEmpty();
+        cluster.writeConfigs();
+        cluster.startAll();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        assertThat(cluster.snapshot().format()).as("the previous build records no store format").isNull();
+        assertThat(cluster.snapshot().members().values()).extracting(Member::storeFormat).containsOnly(0);
+
+        Properties props = TestClusters.superuser(cluster);
+        TestClusters.createAckedTable(cluster, props);
+        AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 0);
+        long switchoverGap;
+        long upgradeGap;
+        int firstLeader;
+        int newLeader;
+        int promotionsBefore;
+        try {
+            awaitWrites(writer, 100);
+            // a plain switchover on the previous build: the yardstick for the upgrade's gaps
+            long from = System.currentTimeMillis();
+            int before = cluster.leader().orElseThrow();
+            switchover(current, before, (before + 1) % 3);
+            awaitWrites(writer, 100);
+            switchoverGap = writer.longestGapMillis(from, System.currentTimeMillis());
+
+            firstLeader = cluster.leader().orElseThrow();
+            promotionsBefore = cluster.history().size();
+            from = System.currentTimeMillis();
+            for (int standby = 0; standby < 3; standby++) if (standby != firstLeader) upgrade(standby, current, writer);
+            newLeader = (firstLeader + 1) % 3;
+            switchover(current, firstLeader, newLeader);
+            awaitWrites(writer, 100);
+            upgrade(firstLeader, current, writer);
+            upgradeGap = writer.longestGapMillis(from, System.currentTimeMillis());
+        } finally {
+            writer.close();
+        }
+        System.out.printf("longest write gap: plain switchover %d ms, whole upgrade %d ms; %d commits acknowledged%n",
+                switchoverGap, upgradeGap, writer.count());
+
+        Set<Integer> present = idsOnPrimary(props);
+        List<Integer> missing = new ArrayList<>();
+        for (int id : writer.acknowledged()) if (!present.contains(id)) missing.add(id);
+        assertThat(missing).as("acknowledged commits missing after the upgrade").isEmpty();
+        assertThat(upgradeGap).as("the upgrade's longest write gap against a plain switchover's (%d ms)", switchoverGap)
+                .isLessThanOrEqualTo(switchoverGap + GAP_MARGIN_MILLIS);
+        assertThat(cluster.history().size() - promotionsBefore).as("promotions during the upgrade").isEqualTo(1);
+        assertThat(cluster.leader()).contains(newLeader);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        for (int i = 0; i < 3; i++)
+            assertThat(cluster.agent(i).orElseThrow().info().commandLine().orElse("")).as("node %d's agent", i)
+                    .doesNotContain(previous.commit());
+        await().atMost(BOUND).until(() -> StoreFormat.current().equals(cluster.snapshot().format()));
+        assertThat(cluster.snapshot().members().values()).extracting(Member::storeFormat).containsOnly(StoreFormat.CURRENT);
+    }
+
+    /** The package upgrade on node i: both its processes stopped, then started from {@code build}; back streaming. */
+    void upgrade(int i, List<String> build, AckedWriter writer) throws Exception {
+        assertThat(cluster.leader()).as("only standbys are upgraded in place").isNotEqualTo(Optional.of(i));
+        cluster.stopAgent(i);
+        if (cluster.hostsStore(i)) cluster.stopStore(i);
+        cluster.useJavaCommand(i, build);
+        cluster.start(i);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        awaitWrites(writer, 50);
+    }
+
+    /** {@code pgha switchover} as an operator runs it (this build's CLI), waiting for it to report the new primary. */
+    void switchover(List<String> build, int leader, int candidate) throws Exception {
+        List<String> cmd = new ArrayList<>(build);
+        cmd.addAll(List.of("switchover", "--leader", cluster.name(leader), "--candidate", cluster.name(candidate),
+                "-c", cluster.configFile(candidate).toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.leader().equals(Optional.of(candidate)));
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+    }
+
+    static void awaitWrites(AckedWriter writer, int more) {
+        int before = writer.count();
+        await().atMost(BOUND).until(() -> writer.count() >= before + more);
+    }
+
+    Set<Integer> idsOnPrimary(Properties props) throws Exception {
+        Set<Integer> out = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM acked")) {
+            while (rs.next()) out.add(rs.getInt(1));
+        }
+        return out;
+    }
+}
