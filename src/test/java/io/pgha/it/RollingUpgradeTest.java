@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgha.demo.LocalCluster;
+import io.pgha.cli.ClusterTable;
 import io.pgha.dcs.Member;
+import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreFormat;
+import io.pgha.dcs.Stores;
+import io.pgha.ha.ClusterReport;
 import io.pgha.testing.AckedWriter;
 import io.pgha.testing.PreviousBuild;
 import io.pgha.testing.TestClusters;
@@ -24,8 +28,12 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The README's upgrade procedure, for real: a cluster running the previous build (an earlier commit, built by
@@ -33,28 +41,33 @@ import org.junit.jupiter.api.Test;
  * agent stops PostgreSQL; its store process is stopped too, as the package upgrade restarts both), each started again
  * from this build; then a switchover to an upgraded standby; then the old primary the same way. Nothing acknowledged
  * is lost, no write gap is longer than a plain switchover's, the leader changes once, every node streams again, and
- * the new leader records the store format the previous build did not write.
+ * the new leader records the store format the previous build did not write. Then the guard: a store of a newer
+ * format than this build understands makes every agent stand still and say which version to install.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollingUpgradeTest {
     static final Duration BOUND = TestClusters.BOUND;
     /** 24600..24902 with a stride of 50: inside this test's range 24600-24999, clear of every other test's. */
     static final int PORT_BASE = 24600;
     static final int PORT_STRIDE = 50;
     /**
-     * A switchover's gap is one clean stop, one promotion and one reconnect; two on this machine differ by a few hundred
-     * ms (scheduling on two busy cores, the checkpoint's length). The margin is that jitter, twice, plus the writer's
-     * reconnect pause: it lets no second outage (a stalled commit, a reconnect timeout of 2 s) hide behind it.
+     * A switchover's gap is a clean stop (its checkpoint grows with the writes since the last one), a promotion and a
+     * reconnect: on this machine 0.5 to 1.6 s from one switchover to the next. The margin covers that spread; it is
+     * less than a client's connect timeout (2 s), so an outage beyond a switchover's (a stalled commit, a refused
+     * reconnect) cannot hide behind it.
      */
     static final long GAP_MARGIN_MILLIS = 1000;
 
     LocalCluster cluster;
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         TestClusters.stop(cluster);
     }
 
     @Test
+    @Order(1)
     void aClusterOfThePreviousBuildIsUpgradedNodeByNodeUnderASteadyWriter() throws Exception {
         long buildStarted = System.nanoTime();
         List<String> current = LocalCluster.defaultJavaCommand();
@@ -81,22 +94,37 @@ class RollingUpgradeTest {
         int promotionsBefore;
         try {
             awaitWrites(writer, 100);
-            // a plain switchover on the previous build: the yardstick for the upgrade's gaps
-            long from = System.currentTimeMillis();
+            // plain switchovers on the previous build, there and back: the longer gap is the yardstick for the upgrade's
             int before = cluster.leader().orElseThrow();
+            long from = System.currentTimeMillis();
             switchover(current, before, (before + 1) % 3);
             awaitWrites(writer, 100);
-            switchoverGap = writer.longestGapMillis(from, System.currentTimeMillis());
+            long there = writer.longestGapMillis(from, System.currentTimeMillis());
+            from = System.currentTimeMillis();
+            switchover(current, (before + 1) % 3, before);
+            awaitWrites(writer, 100);
+            long back = writer.longestGapMillis(from, System.currentTimeMillis());
+            switchoverGap = Math.max(there, back);
+            System.out.printf("plain switchovers' longest write gaps: %d ms and %d ms%n", there, back);
 
             firstLeader = cluster.leader().orElseThrow();
             promotionsBefore = cluster.history().size();
             from = System.currentTimeMillis();
-            for (int standby = 0; standby < 3; standby++) if (standby != firstLeader) upgrade(standby, current, writer);
+            List<String> steps = new ArrayList<>();
+            long stepFrom = from;
+            for (int standby = 0; standby < 3; standby++) {
+                if (standby == firstLeader) continue;
+                upgrade(standby, current, writer);
+                stepFrom = step(steps, "upgrade standby " + cluster.name(standby), writer, stepFrom);
+            }
             newLeader = (firstLeader + 1) % 3;
             switchover(current, firstLeader, newLeader);
             awaitWrites(writer, 100);
+            stepFrom = step(steps, "switchover to " + cluster.name(newLeader), writer, stepFrom);
             upgrade(firstLeader, current, writer);
+            step(steps, "upgrade the old primary " + cluster.name(firstLeader), writer, stepFrom);
             upgradeGap = writer.longestGapMillis(from, System.currentTimeMillis());
+            System.out.println("longest write gap of each step: " + String.join(", ", steps));
         } finally {
             writer.close();
         }
@@ -117,6 +145,42 @@ class RollingUpgradeTest {
                     .doesNotContain(previous.commit());
         await().atMost(BOUND).until(() -> StoreFormat.current().equals(cluster.snapshot().format()));
         assertThat(cluster.snapshot().members().values()).extracting(Member::storeFormat).containsOnly(StoreFormat.CURRENT);
+    }
+
+    /** Notes the step's longest write gap; the next step starts now. */
+    static long step(List<String> steps, String what, AckedWriter writer, long from) {
+        long now = System.currentTimeMillis();
+        steps.add(what + " " + writer.longestGapMillis(from, now) + " ms");
+        return now;
+    }
+
+    @Test
+    @Order(2)
+    void everyAgentMeetingAStoreOfANewerFormatStandsStillAndSaysWhichVersionToInstall() throws Exception {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        int leader = cluster.leader().orElseThrow();
+        int promotions = cluster.history().size();
+        StoreFormat newer = new StoreFormat(StoreFormat.CURRENT + 1, "9.9.9");
+        try (Store store = Stores.openForClient(cluster.dcs(), cluster.cluster(), Duration.ofSeconds(20), Duration.ofSeconds(60))) {
+            store.writeFormat(newer);
+            await().atMost(BOUND).until(() -> cluster.snapshot().members().values().stream()
+                    .allMatch(m -> newer.refusal().equals(m.stuck())));
+            String table = ClusterTable.render(ClusterReport.of(cluster.cluster(), cluster.snapshot()));
+            assertThat(table).contains("install pgha 9.9.9 or newer on this node");
+            for (int i = 0; i < 3; i++)
+                assertThat(Files.readString(cluster.agentLog(i))).contains("refusing to act: " + newer.refusal());
+
+            // the primary's PostgreSQL dies: nobody restarts it, nobody promotes, until the store is readable again
+            cluster.killPostgres(leader);
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.postmaster(leader).isEmpty() && cluster.history().size() == promotions
+                            && cluster.snapshot().leader() != null && cluster.snapshot().leader().holder().equals(cluster.name(leader)));
+            for (int i = 0; i < 3; i++) if (i != leader) assertThat(cluster.postmaster(i)).as("standby %d runs on", i).isPresent();
+
+            store.writeFormat(StoreFormat.current());
+        }
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        assertThat(cluster.snapshot().members().values()).extracting(Member::stuck).containsOnlyNulls();
     }
 
     /** The package upgrade on node i: both its processes stopped, then started from {@code build}; back streaming. */
