@@ -183,7 +183,7 @@ class RollingUpgradeTest {
         assertThat(cluster.snapshot().members().values()).extracting(Member::stuck).containsOnlyNulls();
     }
 
-    /** The package upgrade on node i: both its processes stopped, then started from {@code build}; back streaming. */
+    /** The package upgrade on node i: both its processes stopped, then started from {@code build}; back in the synchronous set. */
     void upgrade(int i, List<String> build, AckedWriter writer) throws Exception {
         assertThat(cluster.leader()).as("only standbys are upgraded in place").isNotEqualTo(Optional.of(i));
         cluster.stopAgent(i);
@@ -191,6 +191,8 @@ class RollingUpgradeTest {
         cluster.useJavaCommand(i, build);
         cluster.start(i);
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+        // back in the synchronous set too: stopping the next standby while this one is not would stall every commit
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.snapshot().sync().members().size() == 2);
         awaitWrites(writer, 50);
     }
 
