@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +54,11 @@ class RollingUpgradeTest {
     static final int PORT_STRIDE = 50;
     /**
      * A switchover's gap is a clean stop (its checkpoint grows with the writes since the last one), a promotion and a
-     * reconnect: on this machine 0.5 to 1.6 s from one switchover to the next. The margin covers that spread; it is
-     * less than a client's connect timeout (2 s), so an outage beyond a switchover's (a stalled commit, a refused
-     * reconnect) cannot hide behind it.
+     * reconnect: 0.4 to 1.6 s from one switchover to the next on this machine (eleven measured). The upgrade's own
+     * switchover (an old agent handing over to a new one) may differ from the plain ones by that spread, not more:
+     * a hand-over that fell back to a failover would wait out the lease (ttl 3 s) on top.
      */
-    static final long GAP_MARGIN_MILLIS = 1000;
+    static final long SWITCHOVER_SPREAD_MILLIS = 1500;
 
     LocalCluster cluster;
 
@@ -89,6 +90,8 @@ class RollingUpgradeTest {
         AckedWriter writer = new AckedWriter(cluster.jdbcUrl(), props, 0);
         long switchoverGap;
         long upgradeGap;
+        Map<String, Long> steps = new LinkedHashMap<>();
+        String upgradeSwitchover;
         int firstLeader;
         int newLeader;
         int promotionsBefore;
@@ -110,7 +113,6 @@ class RollingUpgradeTest {
             firstLeader = cluster.leader().orElseThrow();
             promotionsBefore = cluster.history().size();
             from = System.currentTimeMillis();
-            List<String> steps = new ArrayList<>();
             long stepFrom = from;
             for (int standby = 0; standby < 3; standby++) {
                 if (standby == firstLeader) continue;
@@ -120,11 +122,12 @@ class RollingUpgradeTest {
             newLeader = (firstLeader + 1) % 3;
             switchover(current, firstLeader, newLeader);
             awaitWrites(writer, 100);
-            stepFrom = step(steps, "switchover to " + cluster.name(newLeader), writer, stepFrom);
+            upgradeSwitchover = "switchover to " + cluster.name(newLeader);
+            stepFrom = step(steps, upgradeSwitchover, writer, stepFrom);
             upgrade(firstLeader, current, writer);
             step(steps, "upgrade the old primary " + cluster.name(firstLeader), writer, stepFrom);
             upgradeGap = writer.longestGapMillis(from, System.currentTimeMillis());
-            System.out.println("longest write gap of each step: " + String.join(", ", steps));
+            System.out.println("longest write gap of each step (ms): " + steps);
         } finally {
             writer.close();
         }
@@ -135,8 +138,12 @@ class RollingUpgradeTest {
         List<Integer> missing = new ArrayList<>();
         for (int id : writer.acknowledged()) if (!present.contains(id)) missing.add(id);
         assertThat(missing).as("acknowledged commits missing after the upgrade").isEmpty();
-        assertThat(upgradeGap).as("the upgrade's longest write gap against a plain switchover's (%d ms)", switchoverGap)
-                .isLessThanOrEqualTo(switchoverGap + GAP_MARGIN_MILLIS);
+        long handOver = steps.get(upgradeSwitchover);
+        assertThat(handOver).as("the upgrade's switchover gap against the plain ones' (%d ms)", switchoverGap)
+                .isLessThanOrEqualTo(switchoverGap + SWITCHOVER_SPREAD_MILLIS);
+        long switchovers = Math.max(switchoverGap, handOver);
+        steps.forEach((what, gap) -> assertThat(gap).as("%s: its longest write gap against a switchover's", what)
+                .isLessThanOrEqualTo(switchovers));
         assertThat(cluster.history().size() - promotionsBefore).as("promotions during the upgrade").isEqualTo(1);
         assertThat(cluster.leader()).contains(newLeader);
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
@@ -148,9 +155,9 @@ class RollingUpgradeTest {
     }
 
     /** Notes the step's longest write gap; the next step starts now. */
-    static long step(List<String> steps, String what, AckedWriter writer, long from) {
+    static long step(Map<String, Long> steps, String what, AckedWriter writer, long from) {
         long now = System.currentTimeMillis();
-        steps.add(what + " " + writer.longestGapMillis(from, now) + " ms");
+        steps.put(what, writer.longestGapMillis(from, now));
         return now;
     }
 
