@@ -193,14 +193,19 @@ class RollingUpgradeTest {
     /** The package upgrade on node i: both its processes stopped, then started from {@code build}; back in the synchronous set. */
     void upgrade(int i, List<String> build, AckedWriter writer) throws Exception {
         assertThat(cluster.leader()).as("only standbys are upgraded in place").isNotEqualTo(Optional.of(i));
+        // every standby in the synchronous set first: stopping the only one there would stall every commit
+        awaitBothStandbysSynchronous();
         cluster.stopAgent(i);
         if (cluster.hostsStore(i)) cluster.stopStore(i);
         cluster.useJavaCommand(i, build);
         cluster.start(i);
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
-        // back in the synchronous set too: stopping the next standby while this one is not would stall every commit
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.snapshot().sync().members().size() == 2);
+        awaitBothStandbysSynchronous();
         awaitWrites(writer, 50);
+    }
+
+    void awaitBothStandbysSynchronous() {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> cluster.snapshot().sync().members().size() == 2);
     }
 
     /** {@code pgha switchover} as an operator runs it (this build's CLI), waiting for it to report the new primary. */
