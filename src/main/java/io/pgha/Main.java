@@ -24,12 +24,13 @@ import io.pgha.cli.StoreCommand;
 import io.pgha.cli.SwitchoverCommand;
 import io.pgha.cli.UsageError;
 import io.pgha.config.ConfigException;
+import io.pgha.config.PghaVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
 // INHERIT: every subcommand answers -h/--help and -V/--version too
-@Command(name = "pgha", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "pgha 0.1.0",
+@Command(name = "pgha", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "pgha " + PghaVersion.VERSION,
         description = "High availability for self-managed PostgreSQL.",
         subcommands = {AgentCommand.class, StoreCommand.class, ListCommand.class, SwitchoverCommand.class, RemoveCommand.class,
                 HaproxyConfigCommand.class, PauseCommand.class, ResumeCommand.class, HistoryCommand.class, FailoverCommand.class,

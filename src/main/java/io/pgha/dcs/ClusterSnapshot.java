@@ -19,6 +19,8 @@ import java.util.Set;
  * @param reinit      members the operator asked to rebuild from a fresh clone
  * @param parameters  PostgreSQL parameters set cluster-wide with pgha edit-config
  * @param restart     members the operator asked to restart PostgreSQL on
+ * @param restore     an operator's restore order, or null
+ * @param format      the layout recorded in the store, or null when none was (see {@link #storeFormat()})
  */
 public record ClusterSnapshot(
         String initialized,
@@ -34,7 +36,16 @@ public record ClusterSnapshot(
         Set<String> reinit,
         Map<String, String> parameters,
         Set<String> restart,
-        RestoreRequest restore) {
+        RestoreRequest restore,
+        StoreFormat format) {
+
+    public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
+                           Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,
+                           boolean paused, FailoverRequest failover, Set<String> reinit, Map<String, String> parameters,
+                           Set<String> restart, RestoreRequest restore) {
+        this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, paused, failover, reinit,
+                parameters, restart, restore, null);
+    }
 
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover,
@@ -65,6 +76,11 @@ public record ClusterSnapshot(
     public ClusterSnapshot(String initialized, String initClaimedBy, Lease leader, Lease lastLeader,
                            Map<String, Member> members, Set<String> alive, SyncState sync, Switchover switchover) {
         this(initialized, initClaimedBy, leader, lastLeader, members, alive, sync, switchover, false);
+    }
+
+    /** The layout the store holds: the recorded one, or format 1 when none was recorded (written before formats). */
+    public StoreFormat storeFormat() {
+        return format != null ? format : StoreFormat.UNRECORDED;
     }
 
     public boolean isAlive(String name) {

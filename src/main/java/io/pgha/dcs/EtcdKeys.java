@@ -33,6 +33,10 @@ record EtcdKeys(String prefix) {
         return key("initialize");
     }
 
+    String format() {
+        return key("format");
+    }
+
     String leader() {
         return key("leader");
     }

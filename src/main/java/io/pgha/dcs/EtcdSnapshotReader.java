@@ -60,7 +60,8 @@ final class EtcdSnapshotReader {
                 Set.copyOf(reinit),
                 parameters == null ? Map.of() : StoreCodec.decodeParameters(parameters, path("config")),
                 Set.copyOf(restart),
-                r.record("restore", RestoreRequest.class));
+                r.record("restore", RestoreRequest.class),
+                r.record("format", StoreFormat.class));
     }
 
     private static String below(String name, String directory) {

@@ -73,6 +73,11 @@ public final class EtcdStore implements Store {
     }
 
     @Override
+    public void writeFormat(StoreFormat format) throws StoreException {
+        writer.writeFormat(format);
+    }
+
+    @Override
     public void abandonInitialize(String member) throws StoreException {
         lease.abandonInitialize(member);
     }

@@ -38,6 +38,10 @@ final class EtcdWriter {
                 new Op.Put(keys.member(member.name()), encode(member), 0), new Op.Put(alive, EMPTY, lease)));
     }
 
+    void writeFormat(StoreFormat format) throws StoreException {
+        put("record the store format", keys.format(), encode(format));
+    }
+
     void removeMember(String name) throws StoreException {
         delete("remove member " + name, keys.member(name));
     }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param priority         among equally advanced candidates the higher wins
  * @param stuck            why this member's agent gave up on every remedy and waits for an operator; null when it is not
  * @param diskFull         the data or pg_wal filesystem has (all but) no room left: this member cannot be counted on to write
+ * @param storeFormat      the newest {@link StoreFormat} this member's agent understands; 0 from an agent older than formats
  */
 public record Member(
         String name,
@@ -32,7 +33,15 @@ public record Member(
         boolean pendingRestart,
         int priority,
         String stuck,
-        boolean diskFull) {
+        boolean diskFull,
+        int storeFormat) {
+
+    public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
+                  boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
+                  boolean pendingRestart, int priority, String stuck, boolean diskFull) {
+        this(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots, upstream,
+                updatedAtMillis, pendingRestart, priority, stuck, diskFull, StoreFormat.CURRENT);
+    }
 
     public Member(String name, String host, int port, String apiUrl, String role, PgState state, long timeline, long lsn,
                   boolean nofailover, long lostLeaderToken, List<String> slots, String upstream, long updatedAtMillis,
@@ -57,13 +66,13 @@ public record Member(
     /** The same record with another WAL position. */
     public Member withLsn(long position) {
         return new Member(name, host, port, apiUrl, role, state, timeline, position, nofailover, lostLeaderToken, slots,
-                upstream, updatedAtMillis, pendingRestart, priority, stuck, diskFull);
+                upstream, updatedAtMillis, pendingRestart, priority, stuck, diskFull, storeFormat);
     }
 
     /** The same record stamped at another time. */
     public Member withUpdatedAtMillis(long at) {
         return new Member(name, host, port, apiUrl, role, state, timeline, lsn, nofailover, lostLeaderToken, slots,
-                upstream, at, pendingRestart, priority, stuck, diskFull);
+                upstream, at, pendingRestart, priority, stuck, diskFull, storeFormat);
     }
 
     public static final String LEADER = "leader";

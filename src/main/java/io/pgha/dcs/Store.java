@@ -9,6 +9,9 @@ public interface Store extends AutoCloseable {
 
     void setInitialized(String systemIdentifier) throws StoreException;
 
+    /** Records the layout of the cluster's keys and the pgha that wrote it (read back as {@link ClusterSnapshot#format()}). */
+    void writeFormat(StoreFormat format) throws StoreException;
+
     /** Gives the bootstrap right back after a failed bootstrap, so another member can try. */
     void abandonInitialize(String member) throws StoreException;
 

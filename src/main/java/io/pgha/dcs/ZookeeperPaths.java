@@ -2,9 +2,9 @@ package io.pgha.dcs;
 
 /**
  * Where each key lives under {@code /pgha/<cluster>}: {@code initialize} (who may bootstrap, then the system
- * identifier), {@code leader} (ephemeral: the lease; its czxid is the fencing token), {@code last_leader},
- * {@code members/<name>} (persistent records), {@code alive/<name>} (ephemeral: the agent is connected), and one
- * key per request or setting.
+ * identifier), {@code format} (the {@link StoreFormat}), {@code leader} (ephemeral: the lease; its czxid is the
+ * fencing token), {@code last_leader}, {@code members/<name>} (persistent records), {@code alive/<name>}
+ * (ephemeral: the agent is connected), and one key per request or setting.
  */
 record ZookeeperPaths(String root) {
     static ZookeeperPaths forCluster(String cluster) {
@@ -13,6 +13,10 @@ record ZookeeperPaths(String root) {
 
     String initialize() {
         return root + "/initialize";
+    }
+
+    String format() {
+        return root + "/format";
     }
 
     String leader() {

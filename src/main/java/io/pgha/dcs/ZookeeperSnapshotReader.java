@@ -52,7 +52,7 @@ final class ZookeeperSnapshotReader {
     private Readout readAll(List<String> memberNames) throws StoreException {
         List<String> childrenOf = List.of(paths.members(), paths.alive(), paths.reinit(), paths.restart());
         List<String> dataOf = new ArrayList<>(List.of(paths.initialize(), paths.leader(), paths.lastLeader(), paths.sync(),
-                paths.switchover(), paths.pause(), paths.failover(), paths.config(), paths.restore()));
+                paths.switchover(), paths.pause(), paths.failover(), paths.config(), paths.restore(), paths.format()));
         for (String name : memberNames) dataOf.add(paths.member(name));
         List<Op> ops = new ArrayList<>();
         for (String path : childrenOf) ops.add(Op.getChildren(path));
@@ -89,7 +89,8 @@ final class ZookeeperSnapshotReader {
                 r.childrenOrNone(paths.reinit()),
                 parameters == null ? Map.of() : StoreCodec.decodeParameters(parameters, paths.config()),
                 r.childrenOrNone(paths.restart()),
-                r.record(paths.restore(), RestoreRequest.class));
+                r.record(paths.restore(), RestoreRequest.class),
+                r.record(paths.format(), StoreFormat.class));
     }
 
     /** The multi's answers by path; an absent key reads as null, any other failed read fails the snapshot. */

@@ -87,6 +87,11 @@ public final class ZookeeperStore implements Store {
     }
 
     @Override
+    public void writeFormat(StoreFormat format) throws StoreException {
+        writer.writeFormat(format);
+    }
+
+    @Override
     public void abandonInitialize(String member) throws StoreException {
         lease.abandonInitialize(member);
     }

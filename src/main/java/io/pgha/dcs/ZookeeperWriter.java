@@ -38,6 +38,10 @@ final class ZookeeperWriter {
         }
     }
 
+    void writeFormat(StoreFormat format) throws StoreException {
+        put("record the store format", paths.format(), encode(format));
+    }
+
     void removeMember(String name) throws StoreException {
         delete("remove member " + name, paths.member(name));
     }

@@ -35,6 +35,12 @@ final class AgentSupervisor {
         stores.start(i, launchPrefix);
     }
 
+    /** Node i's agent and store process run {@code javaCommand}'s build from their next start. */
+    void useJavaCommand(int i, List<String> javaCommand) {
+        agents.useJavaCommand(i, javaCommand);
+        stores.useJavaCommand(i, AgentCommand.forStore(javaCommand));
+    }
+
     Optional<Process> agent(int i) {
         return agents.process(i);
     }
@@ -79,6 +85,10 @@ final class AgentSupervisor {
 
     void thawAgent(int i) throws IOException, InterruptedException {
         agents.thaw(i);
+    }
+
+    void stopStore(int i) throws InterruptedException {
+        stores.stop(i);
     }
 
     void killStore(int i) throws InterruptedException {

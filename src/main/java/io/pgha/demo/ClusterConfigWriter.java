@@ -52,9 +52,9 @@ final class ClusterConfigWriter {
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < cluster.zkPeers(); i++) {
             peers.append("      - {name: ").append(cluster.name(i)).append(", host: ").append(cluster.host(i))
-                    .append(", client_port: ").append(cluster.zkClientPort(i))
-                    .append(", quorum_port: ").append(cluster.zkQuorumPort(i))
-                    .append(", election_port: ").append(cluster.zkElectionPort(i)).append("}\n");
+                    .append(", client_port: ").append(cluster.ports().zkClient(i))
+                    .append(", quorum_port: ").append(cluster.ports().zkQuorum(i))
+                    .append(", election_port: ").append(cluster.ports().zkElection(i)).append("}\n");
         }
         return peers.toString();
     }

@@ -15,15 +15,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 /**
  * N nodes on this machine, on loopback: each an agent process with its own PostgreSQL, and on the first three a
  * store process ({@code pgha store}) with that node's ZooKeeper peer. Used by {@code pgha demo}, the integration
- * tests and the benchmarks. Stops exactly
- * what it started, by PID. This class knows the cluster's layout (names, ports, paths, URLs); writing the
- * configs, running the processes and asking the store are in {@link ClusterConfigWriter},
- * {@link AgentSupervisor} and {@link ClusterQueries}.
+ * tests and the benchmarks. Stops exactly what it started, by PID. This class knows the cluster's layout (names,
+ * ports, paths, URLs); writing the configs, running the processes and asking the store are in
+ * {@link ClusterConfigWriter}, {@link AgentSupervisor} and {@link ClusterQueries}.
  */
 public final class LocalCluster implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
@@ -31,7 +31,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path dir;
     private final String cluster;
     private final int nodes;
-    private final int portBase;
+    private PortLayout ports;
     private final Map<String, String> haSettings;
     private final AgentSupervisor supervisor;
     private final ClusterQueries queries;
@@ -41,17 +41,13 @@ public final class LocalCluster implements AutoCloseable {
     private IntFunction<List<String>> launchPrefix = i -> List.of();
     private List<String> etcdEndpoints;
 
-    /**
-     * @param portBase node i uses PostgreSQL port base+i, ZooKeeper client/quorum/election ports
-     *                 base+100+i, base+200+i, base+300+i, API port base+400+i, and proxy ports
-     *                 base+500+i (read-write) and base+600+i (read-only)
-     */
+    /** @param portBase node i's ports are base+i (PostgreSQL), base+100+i, ... base+600+i: see {@link PortLayout} */
     public LocalCluster(Path dir, String cluster, int nodes, int portBase, List<String> javaCommand,
                         Map<String, String> haSettings) {
         this.dir = dir;
         this.cluster = cluster;
         this.nodes = nodes;
-        this.portBase = portBase;
+        this.ports = new PortLayout(portBase, 100);
         this.haSettings = new TreeMap<>(haSettings);
         this.supervisor = new AgentSupervisor(this, javaCommand);
         this.queries = new ClusterQueries(this);
@@ -80,16 +76,15 @@ public final class LocalCluster implements AutoCloseable {
         return etcdEndpoints == null && i < zkPeers();
     }
 
-    int zkClientPort(int i) {
-        return portBase + 100 + i;
+    /** Packs the ports closer ({@link PortLayout}): the cluster needs 6*stride + nodes ports from its base. */
+    public LocalCluster withPortStride(int stride) {
+        if (stride < nodes) throw new IllegalArgumentException("a port stride of " + stride + " is less than " + nodes + " nodes");
+        this.ports = new PortLayout(ports.base(), stride);
+        return this;
     }
 
-    int zkQuorumPort(int i) {
-        return portBase + 200 + i;
-    }
-
-    int zkElectionPort(int i) {
-        return portBase + 300 + i;
+    PortLayout ports() {
+        return ports;
     }
 
     /** More YAML for node i's config (top-level sections such as dns: or callbacks:). */
@@ -131,15 +126,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public int apiPort(int i) {
-        return portBase + 400 + i;
+        return ports.api(i);
     }
 
     public int proxyPort(int i) {
-        return portBase + 500 + i;
+        return ports.proxy(i);
     }
 
     public int readOnlyProxyPort(int i) {
-        return portBase + 600 + i;
+        return ports.readOnlyProxy(i);
     }
 
     public Path apiTokenFile() {
@@ -148,9 +143,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** libpq multi-host URL over every node's read-write proxy port. */
     public String proxyUrl() {
+        return "postgresql://postgres@" + hostPorts(nodes, this::proxyPort) + "/postgres?connect_timeout=2";
+    }
+
+    private String hostPorts(int count, IntUnaryOperator port) {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + proxyPort(i));
-        return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?connect_timeout=2";
+        for (int i = 0; i < count; i++) hosts.add(host(i) + ":" + port.applyAsInt(i));
+        return String.join(",", hosts);
     }
 
     public Path dir() {
@@ -170,7 +169,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public int pgPort(int i) {
-        return portBase + i;
+        return ports.pg(i);
     }
 
     public Path nodeDir(int i) {
@@ -198,23 +197,17 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String zkConnect() {
-        List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < zkPeers(); i++) hosts.add(host(i) + ":" + zkClientPort(i));
-        return String.join(",", hosts);
+        return hostPorts(zkPeers(), ports::zkClient);
     }
 
     /** libpq multi-host URL that reaches whichever node is the primary. */
     public String connectionUrl() {
-        List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + pgPort(i));
-        return "postgresql://postgres@" + String.join(",", hosts) + "/postgres?target_session_attrs=read-write&connect_timeout=2";
+        return "postgresql://postgres@" + hostPorts(nodes, this::pgPort) + "/postgres?target_session_attrs=read-write&connect_timeout=2";
     }
 
     /** pgjdbc URL with the same meaning as {@link #connectionUrl()}. */
     public String jdbcUrl() {
-        List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) hosts.add(host(i) + ":" + pgPort(i));
-        return "jdbc:postgresql://" + String.join(",", hosts) + "/postgres?targetServerType=primary&connectTimeout=2&loginTimeout=4";
+        return "jdbc:postgresql://" + hostPorts(nodes, this::pgPort) + "/postgres?targetServerType=primary&connectTimeout=2&loginTimeout=4";
     }
 
     public String superuserPassword() throws IOException {
@@ -223,11 +216,9 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Refuses ports that are taken, so a second demo never collides with the first. */
     public List<String> busyPorts() {
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < nodes; i++)
-            ports.addAll(List.of(pgPort(i), zkClientPort(i), zkQuorumPort(i), zkElectionPort(i), apiPort(i), proxyPort(i),
-                    readOnlyProxyPort(i)));
-        return Ports.busy(HOST, ports);
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) all.addAll(ports.of(i));
+        return Ports.busy(HOST, all);
     }
 
     public void writeConfigs() throws IOException {
@@ -241,6 +232,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts node i: its store process (when it hosts one and it is not running), then its agent. */
     public void start(int i) throws IOException {
         supervisor.start(i, launchPrefix.apply(i));
+    }
+
+    /** Node i's agent and store process run this build of pgha from their next start (a package upgrade). */
+    public void useJavaCommand(int i, List<String> javaCommand) {
+        supervisor.useJavaCommand(i, javaCommand);
     }
 
     public Optional<Process> agent(int i) {
@@ -293,6 +289,11 @@ public final class LocalCluster implements AutoCloseable {
     /** kill -9 of node i's store process alone; it is not restarted until {@link #startStore}. */
     public void killStore(int i) throws InterruptedException {
         supervisor.killStore(i);
+    }
+
+    /** SIGTERM to node i's store process, waiting for it to end; it is not restarted until {@link #startStore}. */
+    public void stopStore(int i) throws InterruptedException {
+        supervisor.stopStore(i);
     }
 
     public void startStore(int i) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ final class NodeProcesses {
     private final String what;
     private final String subcommand;
     private final LocalCluster cluster;
-    private final List<String> javaCommand;
+    private final List<String>[] javaCommands;
     private final IntFunction<Path> log;
     private final Process[] processes;
     private final List<String>[] launchPrefixes;
@@ -38,18 +39,24 @@ final class NodeProcesses {
         this.what = what;
         this.subcommand = subcommand;
         this.cluster = cluster;
-        this.javaCommand = List.copyOf(javaCommand);
         this.log = log;
+        this.javaCommands = new List[cluster.size()];
+        Arrays.fill(javaCommands, List.copyOf(javaCommand));
         this.processes = new Process[cluster.size()];
         this.launchPrefixes = new List[cluster.size()];
         this.supervised = new boolean[cluster.size()];
+    }
+
+    /** Node i's next start runs this command (another build of pgha: a package upgrade). */
+    synchronized void useJavaCommand(int i, List<String> javaCommand) {
+        javaCommands[i] = List.copyOf(javaCommand);
     }
 
     /** Starts node i's process behind {@code launchPrefix} (e.g. {@code ip netns exec ns-i}), its output appended to its log. */
     synchronized void start(int i, List<String> launchPrefix) throws IOException {
         if (processes[i] != null && processes[i].isAlive()) throw new IllegalStateException(cluster.name(i) + "'s " + what + " is running");
         List<String> cmd = new ArrayList<>(launchPrefix);
-        cmd.addAll(javaCommand);
+        cmd.addAll(javaCommands[i]);
         cmd.addAll(List.of(subcommand, "-c", cluster.configFile(i).toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // glibc's per-thread malloc arenas would cost a small JVM more than its Java heap

@@ -6,6 +6,7 @@ import io.pgha.dcs.Lease;
 import io.pgha.dcs.RestoreRequest;
 import io.pgha.dcs.Store;
 import io.pgha.dcs.StoreException;
+import io.pgha.dcs.StoreFormat;
 import io.pgha.dcs.Switchover;
 import io.pgha.postgres.Lsn;
 import io.pgha.postgres.PgStatus;
@@ -62,7 +63,9 @@ final class Actor {
         switch (d) {
             case Decision.Wait w -> { return memory; }
             case Decision.Stuck s -> { return memory; }
+            case Decision.IncompatibleStore i -> { return memory; }
             case Decision.Lead l -> {
+                recordStoreFormat(view);
                 reconciler.members(view, false);
                 reconciler.synchronousSet(view, status);
                 reconciler.wakeStartingStandbys(view, System.nanoTime());
@@ -163,6 +166,7 @@ final class Actor {
             if (restore == null) pg.bootstrap();
             else pg.restoreFromBackup(new RestoreTarget(restore.target(), restore.value(), restore.backupLabel()));
             store.setInitialized(pg.systemIdentifier());
+            store.writeFormat(StoreFormat.current());
             if (restore != null) store.clearRestore();
         } catch (PostgresException e) {
             log.error("bootstrap failed, giving the bootstrap right back (this node tries again in {} s at the"
@@ -176,6 +180,14 @@ final class Actor {
             return;
         }
         if (store.acquireLease(me)) log.info("took the lease: this node is the primary");
+    }
+
+    /** A store from before formats, or of an older one, gets this pgha's once every member's agent understands it. */
+    private void recordStoreFormat(ClusterSnapshot view) throws StoreException {
+        if (!StoreFormat.shouldRecordCurrent(view.format(), view.members().values())) return;
+        store.writeFormat(StoreFormat.current());
+        log.info("recorded the store format {} (it was {})", StoreFormat.CURRENT,
+                view.format() == null ? "not recorded" : view.format().format());
     }
 
     /** Stop cleanly (walsenders hand every WAL byte to the standbys first), then let the candidate take over. */

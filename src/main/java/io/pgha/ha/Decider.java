@@ -29,6 +29,8 @@ public final class Decider {
             return new Decision.Wait("the store is unreachable; acting on nothing until it answers");
         }
         if (c == null) return new Decision.Wait("no view of the cluster yet");
+        // A layout this agent cannot read: whatever it did could undo what the newer agents do. Fencing above still holds.
+        if (c.storeFormat().tooNew()) return new Decision.IncompatibleStore(c.storeFormat().refusal());
 
         Lease lease = c.leader();
         boolean iLead = lease != null && lease.heldBy(o.me(), o.session());

@@ -65,6 +65,12 @@ public sealed interface Decision {
     record Wait(String reason) implements Decision {}
 
     /**
+     * The store was written by a newer pgha in a layout this one does not understand: change nothing, in PostgreSQL
+     * or in the store, until this node runs that version; {@code pgha list} and the API report the reason.
+     */
+    record IncompatibleStore(String reason) implements Decision {}
+
+    /**
      * Every remedy was tried and failed (rewound, then cloned anew, and still not streaming): nothing is repeated;
      * the node waits for an operator, and {@code pgha list}, {@code /metrics} and the API say so.
      */

@@ -129,12 +129,14 @@ public final class HaLoop implements AutoCloseable {
         if (!fences && d instanceof Decision.Fence && !health.connected())
             d = new Decision.Wait("UNSAFE: fencing is off; the store is unreachable and this primary keeps taking writes");
         if (!d.reason().equals(lastReason)) {
-            log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
+            if (d instanceof Decision.IncompatibleStore) log.error("refusing to act: {}", d.reason());
+            else log.info("{}: {}", d.getClass().getSimpleName(), d.reason());
             lastReason = d.reason();
         }
         memory = actor.act(d, view, status, memory);
-        stuck = d instanceof Decision.Stuck ? d.reason() : null;
-        if (view != null && status.running() && status.accepting()) {
+        boolean refused = d instanceof Decision.IncompatibleStore;
+        stuck = d instanceof Decision.Stuck || refused ? d.reason() : null;
+        if (view != null && status.running() && status.accepting() && !refused) {
             if (reloadRequested.getAndSet(false)) reload(view);
             else reconciler.parameters(view.parameters());
         }

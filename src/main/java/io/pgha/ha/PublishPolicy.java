@@ -3,6 +3,7 @@ package io.pgha.ha;
 import io.pgha.dcs.ClusterSnapshot;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
+import io.pgha.dcs.StoreFormat;
 import io.pgha.postgres.PgStatus;
 
 /** When a member's fresh record is worth a write to the store (every write wakes every other agent). */
@@ -25,7 +26,7 @@ final class PublishPolicy {
         long lostToken = lease == null && view.lastLeader() != null && cutOff ? view.lastLeader().token() : 0;
         return new Member(me.name(), me.host(), me.port(), me.apiUrl(), role, pg.state(), pg.timeline(), pg.lsn(),
                 me.nofailover(), lostToken, pg.slots(), following, nowMillis, pg.pendingRestart(), me.priority(), stuck,
-                pg.disk().full());
+                pg.disk().full(), StoreFormat.CURRENT);
     }
 
     /**

@@ -124,6 +124,28 @@ abstract class StoreContract {
     }
 
     @Test
+    void theStoreFormatAndWhatEachMemberUnderstandsRoundTrip() throws Exception {
+        try (Store store = store("format")) {
+            assertThat(store.snapshot().format()).as("a store from before formats has no key").isNull();
+            assertThat(store.snapshot().storeFormat()).isEqualTo(StoreFormat.UNRECORDED);
+            store.writeFormat(StoreFormat.current());
+            assertThat(store.snapshot().format()).isEqualTo(new StoreFormat(StoreFormat.CURRENT, io.pgha.config.PghaVersion.VERSION));
+            StoreFormat newer = new StoreFormat(StoreFormat.CURRENT + 1, "9.0.0");
+            store.writeFormat(newer);
+            assertThat(store.snapshot().storeFormat()).isEqualTo(newer);
+            assertThat(store.snapshot().storeFormat().tooNew()).isTrue();
+
+            Member older = new Member("old", "h", 5432, "u", Member.REPLICA, PgState.STREAMING, 1, 0, false, 0, List.of(),
+                    null, 0, false, 1, null, false, 0);
+            store.publish(older);
+            store.publish(member("new", Member.REPLICA));
+            var members = store.snapshot().members();
+            assertThat(members.get("old").storeFormat()).isZero();
+            assertThat(members.get("new").storeFormat()).isEqualTo(StoreFormat.CURRENT);
+        }
+    }
+
+    @Test
     void exactlyOneOfManyConcurrentCallersWinsTheLeaseAndTheBootstrap() throws Exception {
         int n = 4;
         List<Store> stores = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.pgha.dcs.FailoverRequest;
 import io.pgha.dcs.Lease;
 import io.pgha.dcs.Member;
 import io.pgha.dcs.RestoreRequest;
+import io.pgha.dcs.StoreFormat;
 import io.pgha.dcs.StoreHealth;
 import io.pgha.dcs.Switchover;
 import io.pgha.dcs.SyncState;
@@ -19,6 +20,7 @@ import io.pgha.ha.Decision.Detach;
 import io.pgha.ha.Decision.Fence;
 import io.pgha.ha.Decision.Follow;
 import io.pgha.ha.Decision.HandOver;
+import io.pgha.ha.Decision.IncompatibleStore;
 import io.pgha.ha.Decision.KillAndRelease;
 import io.pgha.ha.Decision.Stuck;
 import io.pgha.ha.Decision.Lead;
@@ -124,6 +126,13 @@ class DeciderTest {
         Set<String> reinit = Set.of();
         Set<String> restart = Set.of();
         RestoreRequest restore;
+        StoreFormat format;
+
+        /** The store's format key as a pgha of {@code version} recorded it. */
+        View format(int number, String version) {
+            format = new StoreFormat(number, version);
+            return this;
+        }
 
         View paused() {
             paused = true;
@@ -204,7 +213,7 @@ class DeciderTest {
 
         ClusterSnapshot build() {
             return new ClusterSnapshot(initialized, claimedBy, leader, last, members, alive, sync, switchover, paused,
-                    failover, reinit, Map.of(), restart, restore);
+                    failover, reinit, Map.of(), restart, restore, format);
         }
     }
 
@@ -280,7 +289,7 @@ class DeciderTest {
     static Stream<Row> allRows() {
         return Stream.of(storeAndFencingRows(), emptyDataDirectoryRows(), leaseHolderRows(), followingALeaderRows(),
                 electionRows(), synchronousQuorumRows(), plannedSwitchoverRows(), maintenanceModeRows(),
-                manualFailoverRows(), operatorOrderRows()).flatMap(s -> s);
+                manualFailoverRows(), operatorOrderRows(), storeFormatRows()).flatMap(s -> s);
     }
 
     // ================================================================ store connection and fencing
@@ -638,6 +647,39 @@ class DeciderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("maintenanceModeRows")
     void maintenanceMode(Row row) {
+        row.verify();
+    }
+
+    // ================================================================ store format
+
+    static final String NEWER = "the store was written by pgha 0.2.0 with format 2; this pgha understands up to 1:"
+            + " install pgha 0.2.0 or newer on this node";
+
+    static Stream<Row> storeFormatRows() {
+        return Stream.of(
+                row("a primary holding the lease in a store of a newer format leads no further and stays up",
+                        node("a", PRIMARY), ledBy("a").format(2, "0.2.0"), IncompatibleStore.class, NEWER),
+                row("a standby in a store of a newer format follows no new leader",
+                        node("b", STANDBY_STREAMING).following("c"), ledBy("a").format(2, "0.2.0"), IncompatibleStore.class, NEWER),
+                row("a standby in a store of a newer format takes no part in an election",
+                        node("b", standbyAt(5000)), cluster().lastLeader("a", 7).standby("b", 5000, 7).format(2, "0.2.0"),
+                        IncompatibleStore.class, NEWER),
+                row("a node without data does not clone from a store of a newer format",
+                        node("b", NO_DATA), ledBy("a").format(2, "0.2.0"), IncompatibleStore.class, NEWER),
+                row("a crashed primary is not restarted in a store of a newer format",
+                        node("a", STOPPED_PRIMARY).pgDownFor(100), ledBy("a").format(2, "0.2.0"), IncompatibleStore.class, NEWER),
+                row("a primary in a store of a newer format still fences when it loses the store",
+                        node("a", PRIMARY).store(SESSION_LOST), cluster().format(2, "0.2.0"), Fence.class,
+                        "lost the store connection"),
+                row("a store of this pgha's format is acted on",
+                        node("a", PRIMARY), ledBy("a").format(StoreFormat.CURRENT, "0.1.0"), Lead.class, "healthy primary"),
+                row("a store without a format key (written before formats) reads as format 1 and is acted on",
+                        node("b", STANDBY_STREAMING).following("c"), ledBy("a"), Follow.class, "following the new leader a"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storeFormatRows")
+    void storeFormat(Row row) {
         row.verify();
     }
 
