@@ -34,8 +34,15 @@ public final class Decider {
 
         Lease lease = c.leader();
         boolean iLead = lease != null && lease.heldBy(o.me(), o.session());
-        if (lease != null && lease.holder().equals(o.me()) && !iLead)
-            return new Decision.AcquireLease("this node's lease still belongs to its previous store session: taking it over");
+        if (lease != null && lease.holder().equals(o.me()) && !iLead) {
+            // A lease naming this node that another session owns is this node's own only if the last-leader record it
+            // wrote on taking it carries the same token, and it still acts on it only as the running primary: anything
+            // else (a forged or leftover key) counts for nothing and the election's rules decide, as for a free lease.
+            if (ownStaleLease(lease, c.lastLeader(), o.me()) && pg.running() && pg.accepting() && !pg.inRecovery())
+                return new Decision.AcquireLease("this node's lease still belongs to its previous store session and this node"
+                        + " still runs as the primary: taking it over");
+            lease = null;
+        }
 
         // An operator's restore from the backup repository: every copy of the old data makes room (moved, never deleted).
         if (c.restore() != null && c.initialized() == null && pg.hasData())
@@ -200,6 +207,11 @@ public final class Decider {
         if (o.following() != null || pg.walReceiverRunning())
             return new Decision.Detach("the lease is gone: no longer streaming from (or acknowledging) the old primary");
         return CandidateRanking.decide(o, c, s);
+    }
+
+    /** The lease was taken by this member: its last-leader record, written right after taking it, has the same token. */
+    static boolean ownStaleLease(Lease lease, Lease lastLeader, String me) {
+        return lastLeader != null && lastLeader.holder().equals(me) && lastLeader.token() == lease.token();
     }
 
     /** The standby a switchover would pick now, if its own disk has room; null when there is none. */

@@ -404,9 +404,25 @@ class DeciderTest {
                         Wait.class, "it is hung if the next query times out too"),
                 row("the lease holder waits for a starting PostgreSQL until the restart timeout",
                         node("a", STARTING_PRIMARY).pgDownFor(limit - 1), ledBy("a"), Wait.class, "PostgreSQL is starting on the lease holder"),
-                row("a lease left by this node's previous store session is taken over, not trusted",
-                        node("a", STOPPED_PRIMARY), cluster().lease(new Lease("a", 7, 42)).member("a", "leader", "running", 100, 0, List.of()),
-                        AcquireLease.class, "still belongs to its previous store session"));
+                row("a lease left by this node's previous store session is taken over by the running primary, not trusted",
+                        node("a", PRIMARY), cluster().lease(new Lease("a", 7, 42)).lastLeader("a", 7)
+                                .member("a", "leader", "running", 100, 0, List.of()),
+                        AcquireLease.class, "still belongs to its previous store session and this node still runs as the primary"),
+                row("this node's own stale lease, PostgreSQL down: the election's rule for the last leader re-takes it",
+                        node("a", STOPPED_PRIMARY), cluster().lease(new Lease("a", 7, 42)).lastLeader("a", 7)
+                                .member("a", "leader", "running", 100, 0, List.of()),
+                        AcquireLease.class, "this node held the lease last and nobody took it since"),
+                row("a forged lease naming a standby outside the synchronous set does not promote it",
+                        node("c", standbyAt(9000)), cluster().lease(new Lease("c", 11, 42)).lastLeader("a", 7)
+                                .sync("a", 1, "b").standby("b", 4000, 7).standby("c", 9000, 7),
+                        Wait.class, "not in the synchronous set"),
+                row("a lease naming this standby whose token its last-leader record does not carry is not taken over",
+                        node("c", standbyAt(9000)), cluster().lease(new Lease("c", 11, 42)).lastLeader("c", 7)
+                                .sync("c", 1, "b").standby("b", 4000, 7),
+                        Wait.class, "not in the synchronous set"),
+                row("a forged lease naming a running primary that was not the last leader: it stops taking writes",
+                        node("a", PRIMARY), cluster().lease(new Lease("a", 11, 42)).lastLeader("b", 9),
+                        Fence.class, "a primary without the lease"));
     }
 
     @ParameterizedTest(name = "{0}")
