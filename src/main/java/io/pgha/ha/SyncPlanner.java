@@ -24,7 +24,8 @@ public final class SyncPlanner {
     private SyncPlanner() {}
 
     /**
-     * @param streaming the standbys streaming from this primary now (alive members only)
+     * @param streaming the standbys that may acknowledge now (Reconciler: members streaming with a fresh reply, those with
+     *                  a live agent first)
      */
     public static Step next(String me, SyncState recorded, SyncNames inPostgres, List<String> streaming, HaSettings s) {
         TreeSet<String> stored = new TreeSet<>(recorded == null ? List.of() : recorded.members());

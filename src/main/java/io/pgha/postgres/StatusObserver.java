@@ -14,6 +14,11 @@ final class StatusObserver {
     private static final Logger log = LoggerFactory.getLogger(StatusObserver.class);
     /** Free space is read at most this often: each read looks the filesystems up in the mount table. */
     static final long DISK_EVERY_NANOS = 1_000_000_000L;
+    /**
+     * A standby counts as streaming while it has replied this recently (it replies at least every
+     * wal_receiver_status_interval, 1 s): a partitioned or hung standby drops out within seconds, whatever its agent does.
+     */
+    static final int REPLY_FRESHNESS_SECONDS = 3;
 
     private final DataDirectory dir;
     private final SqlSession sql;
@@ -128,7 +133,8 @@ final class StatusObserver {
         SyncNames sync = SyncNames.NONE;
         if (!recovery) {
             try (ResultSet rs = st.executeQuery(
-                    "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1")) {
+                    "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"
+                            + " AND reply_time > now() - interval '" + REPLY_FRESHNESS_SECONDS + " seconds' ORDER BY 1")) {
                 while (rs.next()) streamingStandbys.add(rs.getString(1));
             }
             try (ResultSet rs = st.executeQuery("SHOW synchronous_standby_names")) {

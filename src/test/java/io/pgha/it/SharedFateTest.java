@@ -66,6 +66,10 @@ class SharedFateTest {
             // their store sessions expire: the primary sees both members gone before they come back
             await().atMost(BOUND).until(() -> cluster.snapshot().alive().stream()
                     .noneMatch(m -> standbys.stream().anyMatch(s -> cluster.name(s).equals(m))));
+            // their PostgreSQL still streams and acknowledges: the primary keeps waiting for them rather than commit alone
+            List<String> names = standbys.stream().map(cluster::name).toList();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.snapshot().sync().members().containsAll(names) && primaryWaitsFor(names));
             for (int s : standbys) cluster.start(s);
         });
     }
@@ -97,6 +101,16 @@ class SharedFateTest {
         assertThat(cluster.leader()).as("leader after the agents' return").contains(lead);
         assertThat(cluster.history()).as("promotions recorded").hasSize(promotionsBefore);
         assertThat(rowsFrom(firstId)).as("acknowledged rows on the primary").containsAll(writer.acknowledged());
+    }
+
+    /** The primary's synchronous_standby_names names every one of {@code standbys}. */
+    boolean primaryWaitsFor(List<String> standbys) throws Exception {
+        try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), props); Statement st = c.createStatement();
+             var rs = st.executeQuery("SHOW synchronous_standby_names")) {
+            rs.next();
+            String names = rs.getString(1);
+            return standbys.stream().allMatch(n -> names.contains("\"" + n + "\""));
+        }
     }
 
     Set<Integer> rowsFrom(int firstId) throws Exception {
