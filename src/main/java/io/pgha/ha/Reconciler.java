@@ -54,10 +54,7 @@ final class Reconciler {
     /** Walks the synchronous set toward the streaming standbys, one safe step at a time. */
     void synchronousSet(ClusterSnapshot view, PgStatus status) throws StoreException, PostgresException {
         List<String> replying = status.streamingStandbys().stream().filter(view.members()::containsKey).toList();
-        List<String> alive = replying.stream().filter(view::isAlive).toList();
-        // standbys whose agents can take part in an election first; when no such agent lives (both frozen or crashed) the
-        // standbys PostgreSQL still streams to keep acknowledging: dropping them would leave commits on the primary alone
-        List<String> streaming = alive.isEmpty() ? replying : alive;
+        List<String> streaming = SyncPlanner.eligible(replying, replying.stream().filter(view::isAlive).toList());
         SyncState recorded = view.sync();
         SyncNames inPostgres = new SyncNames(status.syncQuorum(), status.syncStandbys());
         for (int i = 0; i < 4; i++) {

@@ -60,6 +60,15 @@ public final class SyncPlanner {
         return new Step.None();
     }
 
+    /**
+     * Who may be synchronous: the replying standbys whose agents live (they can take part in an election); when none
+     * does (all frozen or crashed), every standby PostgreSQL still streams to, since dropping them would leave commits
+     * on the primary alone.
+     */
+    public static List<String> eligible(List<String> replying, List<String> replyingWithLiveAgent) {
+        return replyingWithLiveAgent.isEmpty() ? replying : replyingWithLiveAgent;
+    }
+
     /** The smaller k is the stricter promotion rule (more members must report), so the record keeps it. */
     private static int minQuorum(int a, int b) {
         if (a == 0) return b;

@@ -77,4 +77,12 @@ class SyncPlannerTest {
         assertThat(SyncNames.parse("")).isEqualTo(SyncNames.NONE);
         assertThat(SyncNames.parse("node2, node3").members()).containsExactly("node2", "node3");
     }
+
+    @Test
+    void standbysWhoseAgentsLiveComeFirstAndWithNoneThoseStillStreamingStaySynchronous() {
+        assertThat(SyncPlanner.eligible(List.of("b", "c"), List.of("b"))).containsExactly("b");
+        assertThat(SyncPlanner.eligible(List.of("b", "c"), List.of())).as("both agents dead, both still streaming")
+                .containsExactly("b", "c");
+        assertThat(SyncPlanner.eligible(List.of(), List.of())).isEmpty();
+    }
 }
